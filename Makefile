@@ -1,0 +1,57 @@
+# health-synth-bench: `make bench` and `make test` set themselves up on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+RESULTS ?= results
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+TRACKING_URI ?= sqlite:///$(abspath $(RESULTS))/mlflow.db
+
+.PHONY: help setup bench bench-quick bench-paper test lab ui report clean lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml uv.lock
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	@touch $@
+
+setup: $(STAMP) ## Create .venv and install the locked environment (once; reused afterwards)
+
+bench: setup ## Run the default benchmark (benchmarks/default.yaml) and compile the report
+	$(BIN)/bench run benchmarks/default.yaml --results $(RESULTS)
+
+bench-quick: setup ## Run the CI-sized benchmark (benchmarks/quick.yaml), a couple of minutes
+	$(BIN)/bench run benchmarks/quick.yaml --results $(RESULTS)
+
+bench-paper: setup ## Run the full paper matrix (hours; a GPU helps)
+	$(BIN)/bench run benchmarks/paper.yaml --results $(RESULTS)
+
+# pytest exits 5 when it collected no tests: that is a failure here, never a pass.
+test: setup ## Run the test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lab: setup ## Open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+ui: setup ## Start the MLflow UI on http://127.0.0.1:$(PORT)
+	$(BIN)/mlflow ui --backend-store-uri $(TRACKING_URI) --host 127.0.0.1 --port $(PORT)
+
+report: setup ## Rebuild tables and figures from the MLflow store
+	$(BIN)/bench report --results $(RESULTS)
+
+lock: ## Re-resolve uv.lock after editing pyproject.toml
+	$(BIN)/uv lock
+
+clean: ## Remove results/ (keeps .venv and the dataset cache)
+	rm -rf $(RESULTS)

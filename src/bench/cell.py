@@ -1,0 +1,119 @@
+"""One cell of the matrix, step by step: the functions ``notebooks/run_cell.ipynb`` calls.
+
+The notebook orchestrates and shows; this module computes. ``run_cell`` chains the same steps for
+use outside a notebook (tests, scripts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from bench import datasets, generators, metrics, tracking
+from bench.config import Cell
+from bench.cost import measure
+from bench.datasets.splits import Split
+from bench.metrics.base import MetricResult
+
+
+@dataclass
+class CellResult:
+    """What a cell produced: the synthetic table (no real rows) and every metric, costs included."""
+
+    cell: Cell
+    synthetic: pd.DataFrame = field(repr=False)
+    results: list[MetricResult]
+
+    def scorecard(self) -> pd.DataFrame:
+        """The cell's numbers with their meaning: name, value, CI, goal. Aggregates only."""
+        return scorecard(self.results)
+
+
+def load_split(cell: Cell) -> Split:
+    """The cell's real data, split deterministically by ``cell.split_seed``."""
+    return datasets.load_split(cell.dataset, split_seed=cell.split_seed, **cell.dataset_options)
+
+
+def synthesize(cell: Cell, split: Split) -> tuple[pd.DataFrame, list[MetricResult]]:
+    """Fit the cell's generator on the training split and sample; returns the table and its costs.
+
+    Example:
+        >>> from bench.config import Cell
+        >>> cell = Cell("doc", "sepsis_like", {"n_patients": 1000}, "marginals", {}, seed=0)
+        >>> synthetic, costs = synthesize(cell, load_split(cell))
+        >>> len(synthetic), costs[0].name
+        (600, 'cost.fit_wall_s')
+    """
+    generator = generators.create(cell.generator, cell.params, random_state=cell.seed)
+    with measure("fit") as fit_cost:
+        generator.fit(split.train, split.card)
+    n_rows = cell.n_synthetic or len(split.train)
+    with measure("sample") as sample_cost:
+        synthetic = generator.sample(n_rows, seed=cell.seed)
+    return synthetic, fit_cost.as_results() + sample_cost.as_results()
+
+
+def evaluate(cell: Cell, split: Split, synthetic: pd.DataFrame) -> list[MetricResult]:
+    """Score the synthetic table against the real split; the evaluation's own cost is included."""
+    with measure("evaluate") as evaluate_cost:
+        results = metrics.score(split, synthetic, cell.metrics, seed=cell.seed)
+    return results + evaluate_cost.as_results()
+
+
+def cell_params(cell: Cell) -> dict[str, Any]:
+    """MLflow params of a cell: identity, seeds and ``gen.<hyperparameter>``."""
+    return {
+        "dataset": cell.dataset, "dataset_label": cell.dataset_label,
+        "generator": cell.generator, "generator_label": cell.generator_label,
+        "seed": cell.seed, "split_seed": cell.split_seed, "n_synthetic": cell.n_synthetic,
+        "metric_families": ",".join(cell.metrics),
+        **{f"data.{k}": v for k, v in cell.dataset_options.items()},
+        **{f"gen.{k}": v for k, v in cell.params.items()},
+    }
+
+
+def log(cell: Cell, results: list[MetricResult], run_id: str, tracking_uri: str) -> None:
+    """Log the cell into its MLflow run (created by the runner); does nothing without a run id."""
+    if run_id:
+        tracking.log_cell_results(tracking_uri or tracking.default_tracking_uri(), run_id, cell_params(cell), results)
+
+
+def scorecard(results: list[MetricResult]) -> pd.DataFrame:
+    """A readable table of results with each metric's goal and description.
+
+    Example:
+        >>> scorecard([MetricResult("utility.tstr_auroc", 0.8, 0.75, 0.85)]).loc[0, "goal"]
+        'maximize'
+    """
+    rows = []
+    for result in results:
+        declared = metrics.spec(result.name)
+        rows.append({"metric": result.name, "value": result.value, "ci_low": result.ci_low,
+                     "ci_high": result.ci_high, "goal": declared.goal, "meaning": declared.description})
+    return pd.DataFrame(rows)
+
+
+def run_cell(cell: Cell, run_id: str = "", tracking_uri: str = "") -> CellResult:
+    """All steps of a cell in this process: load, synthesize, evaluate, log."""
+    split = load_split(cell)
+    synthetic, costs = synthesize(cell, split)
+    results = evaluate(cell, split, synthetic) + costs
+    log(cell, results, run_id, tracking_uri)
+    return CellResult(cell, synthetic, results)
+
+
+def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: str,
+                    generator_params: dict[str, Any], seed: int, split_seed: int, n_synthetic: int,
+                    metric_families: list[str], benchmark: str = "notebook") -> Cell:
+    """Build a ``Cell`` from the notebook's parameters, with the same checks as a benchmark file."""
+    datasets.registry.entry(dataset)
+    generators.registry.create(generator, generator_params)  # validates name; stores params only
+    metrics.registry.check_families(metric_families)
+    return Cell(benchmark, dataset, dict(dataset_options), generator, dict(generator_params), int(seed),
+                int(split_seed), int(n_synthetic), tuple(metric_families))
+
+
+__all__ = ["CellResult", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard",
+           "synthesize"]

@@ -1,0 +1,148 @@
+"""The ``bench`` command line: list what is registered, run a benchmark file, build the report.
+
+Example:
+    $ bench run benchmarks/quick.yaml
+    $ bench report quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bench.errors import BenchError
+
+HEADLINE_COST_METRICS = ("cost.fit_wall_s", "cost.fit_peak_rss_mb")
+
+
+def _print_rows(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(value).ljust(width) for value, width in zip(row, widths)).rstrip())
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    from bench import datasets
+
+    rows = []
+    for name in datasets.names():
+        card = datasets.card(name)
+        source = "embedded simulator" if not card.sources else ", ".join(s.name for s in card.sources)
+        rows.append((name, card.family, card.target, card.licence, source))
+    _print_rows(rows, ("name", "family", "target", "licence", "source"))
+    return 0
+
+
+def cmd_generators(args: argparse.Namespace) -> int:
+    from bench import generators
+
+    rows = [(name, cls.family, "yes" if cls.differentially_private else "no", cls.description)
+            for name, cls in sorted(generators.GENERATORS.items())]
+    _print_rows(rows, ("name", "family", "DP", "description"))
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from bench.metrics import METRICS
+
+    rows = [(spec.name, f"{spec.goal} {spec.arrow}", f"[{spec.range[0]:g}, {spec.range[1]:g}]", spec.description)
+            for spec in METRICS.values()]
+    _print_rows(rows, ("name", "goal", "range", "meaning"))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bench.config import load_benchmark
+
+    benchmark = load_benchmark(args.file)
+    cells = benchmark.cells()
+    if args.dry_run:
+        for cell in cells:
+            print(f"{cell.id[:12]}  {cell.name}")
+        print(f"{len(cells)} cells in {benchmark.path}")
+        return 0
+    from bench.runner import run_benchmark
+
+    summary = run_benchmark(benchmark, Path(args.results), force=args.force)
+    outputs = write_report(Path(args.results), benchmark.name, {c.id for c in cells})
+    print(f"\nSweep {summary.sweep_name}: {len(cells)} cells: {len(summary.finished)} finished, "
+          f"{len(summary.failed)} failed, {len(summary.skipped)} skipped (already finished) "
+          f"in {summary.seconds / 60:.1f} min")
+    print(f"  MLflow store: {summary.tracking_uri}  (browse with `make ui`)")
+    print(f"  notebooks:    {summary.runs_dir}")
+    for kind, paths in outputs.items():
+        folders = sorted({str(p.parent) for p in paths})
+        print(f"  {kind + ':':13} {', '.join(folders)} ({len(paths)} files)")
+    for name, error in summary.failed.items():
+        print(f"  FAILED {name}: {error.splitlines()[0] if error else 'unknown error'}")
+    return 1 if summary.failed else 0
+
+
+def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = None) -> dict[str, list[Path]]:
+    """Tables and figures for one benchmark's latest run of each cell, from the MLflow store."""
+    from bench import report, tracking
+    from bench.metrics import METRICS
+
+    uri = tracking.default_tracking_uri(results_dir)
+    experiment = tracking.experiment_id(uri, benchmark, results_dir / "mlartifacts")
+    runs = tracking.runs_table(uri, experiment)
+    if cell_ids is not None and not runs.empty:
+        runs = runs[runs["cell_id"].isin(cell_ids)]
+    if runs.empty:
+        raise BenchError(f"no cell runs found for benchmark '{benchmark}' in {uri}; run `bench run` first")
+    specs = [spec for name, spec in METRICS.items() if spec.family != "cost" or name in HEADLINE_COST_METRICS]
+    return {
+        "tables": report.write_tables(runs, specs, results_dir / "tables" / benchmark),
+        "figures": report.write_figures(runs, specs, results_dir / "figures" / benchmark),
+    }
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bench import tracking
+
+    results_dir = Path(args.results)
+    benchmark = args.benchmark or tracking.latest_benchmark(tracking.default_tracking_uri(results_dir))
+    if benchmark is None:
+        raise BenchError(f"no sweeps found in {tracking.default_tracking_uri(results_dir)}; run `bench run` first")
+    outputs = write_report(results_dir, benchmark)
+    for kind, paths in outputs.items():
+        print(f"{kind}: {len(paths)} files in {', '.join(sorted({str(p.parent) for p in paths}))}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bench", description=(
+        "Benchmark synthetic health data: fidelity, utility (TSTR), fairness, privacy and cost."))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("datasets", help="list the registered datasets").set_defaults(func=cmd_datasets)
+    commands.add_parser("generators", help="list the registered generators").set_defaults(func=cmd_generators)
+    commands.add_parser("metrics", help="list the metrics and what they mean").set_defaults(func=cmd_metrics)
+    run = commands.add_parser("run", help="run a benchmark file (skips cells that already finished)")
+    run.add_argument("file", help="benchmark YAML, e.g. benchmarks/quick.yaml")
+    run.add_argument("--results", default="results", help="output folder (default: results)")
+    run.add_argument("--force", action="store_true", help="re-run cells that already finished")
+    run.add_argument("--dry-run", action="store_true", help="print the cells and exit")
+    run.set_defaults(func=cmd_run)
+    rep = commands.add_parser("report", help="rebuild tables and figures from the MLflow store")
+    rep.add_argument("benchmark", nargs="?", help="benchmark name (default: the most recent sweep's)")
+    rep.add_argument("--results", default="results", help="results folder (default: results)")
+    rep.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``bench`` console script and ``python -m bench``."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Benchmark files (``benchmarks/*.yaml``) -> validated ``Benchmark`` -> the ``Cell``s of the matrix.
+
+Generators and datasets are written ``name`` or ``name[key=value,...]``; a value in square
+brackets is a grid and expands into one entry per value: ``ctgan[epochs=[100,300]]`` is two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import bench
+from bench import datasets, generators
+from bench.errors import BenchError, did_you_mean
+from bench.metrics import DEFAULT_FAMILIES, families
+
+KEYS = {
+    "name": "benchmark name (also the MLflow experiment)",
+    "description": "one line on what this matrix is for",
+    "datasets": "list of dataset names, optionally with loader options: sepsis_like[n_patients=2000]",
+    "generators": "list of generator names, optionally with hyperparameters: bayesian_network[struct_max_indegree=2]",
+    "seeds": "list of generator seeds (one cell per seed)",
+    "split_seed": "seed of the train/holdout/control split (default 0)",
+    "n_synthetic": "rows to sample per cell; 0 = as many as the training split (default 0)",
+    "metrics": f"metric families to compute (default {list(DEFAULT_FAMILIES)})",
+    "timeout_s": "per notebook-cell execution timeout in seconds (default 3600)",
+}
+REQUIRED = ("name", "datasets", "generators", "seeds")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One point of the matrix: a dataset, a generator with its hyperparameters, and a seed.
+
+    Example:
+        >>> cell = Cell("quick", "pima", {}, "marginals", {}, seed=0)
+        >>> cell.name
+        'pima/marginals/seed=0'
+    """
+
+    benchmark: str
+    dataset: str
+    dataset_options: dict[str, Any]
+    generator: str
+    params: dict[str, Any]
+    seed: int
+    split_seed: int = 0
+    n_synthetic: int = 0
+    metrics: tuple[str, ...] = DEFAULT_FAMILIES
+
+    @property
+    def dataset_label(self) -> str:
+        return label(self.dataset, self.dataset_options)
+
+    @property
+    def generator_label(self) -> str:
+        return label(self.generator, self.params)
+
+    @property
+    def name(self) -> str:
+        """Readable and unique within a benchmark: ``dataset[opts]/generator[k=v]/seed=s``."""
+        return f"{self.dataset_label}/{self.generator_label}/seed={self.seed}"
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe form of ``name``."""
+        keep = "-_.=,"
+        return "".join(c if c.isalnum() or c in keep else "_" for c in self.name.replace("/", "__"))
+
+    def spec(self) -> dict[str, Any]:
+        """Everything that determines the cell's numbers, including the card checksum and package version."""
+        return {
+            "dataset": self.dataset, "dataset_options": self.dataset_options,
+            "card_sha256": datasets.card_checksum(self.dataset),
+            "generator": self.generator, "params": self.params, "seed": self.seed,
+            "split_seed": self.split_seed, "n_synthetic": self.n_synthetic, "metrics": list(self.metrics),
+            "bench_version": bench.__version__,
+        }
+
+    @property
+    def id(self) -> str:
+        """sha256 of the sorted-JSON spec: the same cell has the same id in every sweep."""
+        return hashlib.sha256(json.dumps(self.spec(), sort_keys=True, default=str).encode()).hexdigest()
+
+    def notebook_parameters(self) -> dict[str, Any]:
+        """The parameters Papermill injects into ``notebooks/run_cell.ipynb``."""
+        return {
+            "dataset": self.dataset, "dataset_options": self.dataset_options, "generator": self.generator,
+            "generator_params": self.params, "seed": self.seed, "split_seed": self.split_seed,
+            "n_synthetic": self.n_synthetic, "metric_families": list(self.metrics),
+        }
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A validated benchmark file."""
+
+    name: str
+    path: Path
+    datasets: tuple[tuple[str, dict[str, Any]], ...]
+    generators: tuple[tuple[str, dict[str, Any]], ...]
+    seeds: tuple[int, ...]
+    split_seed: int = 0
+    n_synthetic: int = 0
+    metrics: tuple[str, ...] = DEFAULT_FAMILIES
+    timeout_s: int = 3600
+    description: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def cells(self) -> list[Cell]:
+        """The full matrix, in a stable order: dataset, then generator, then seed."""
+        return [
+            Cell(self.name, dataset, options, generator, params, seed, self.split_seed, self.n_synthetic, self.metrics)
+            for (dataset, options), (generator, params), seed in itertools.product(
+                self.datasets, self.generators, self.seeds)
+        ]
+
+    def config_sha256(self) -> str:
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def label(name: str, params: dict[str, Any]) -> str:
+    """``name[k=v,...]`` with sorted keys, or ``name`` without parameters.
+
+    Example:
+        >>> label("ctgan", {"lr": 0.001, "epochs": 10})
+        'ctgan[epochs=10,lr=0.001]'
+    """
+    if not params:
+        return name
+    return name + "[" + ",".join(f"{k}={json.dumps(v) if isinstance(v, str) else v}"
+                                 for k, v in sorted(params.items())) + "]"
+
+
+def parse_entry(text: str, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Parse ``name[k=v,...]`` into (name, params) pairs, expanding list values as a grid.
+
+    Example:
+        >>> parse_entry("ctgan[epochs=[100,300],lr=0.001]", "x.yaml")
+        [('ctgan', {'epochs': 100, 'lr': 0.001}), ('ctgan', {'epochs': 300, 'lr': 0.001})]
+    """
+    text = str(text).strip()
+    if "[" not in text:
+        if not text or any(c in text for c in "]=, "):
+            raise BenchError(f"{where}: '{text}' is not a valid entry; expected name or name[key=value,...]")
+        return [(text, {})]
+    if not text.endswith("]"):
+        raise BenchError(f"{where}: '{text}' must end with ']' (expected name[key=value,...])")
+    name, body = text[:-1].split("[", 1)
+    params: dict[str, Any] = {}
+    for item in _split_top_level(body, where, text):
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise BenchError(f"{where}: in '{text}', '{item}' is not key=value")
+        if key in params:
+            raise BenchError(f"{where}: in '{text}', key '{key}' is given twice")
+        try:
+            params[key] = yaml.safe_load(value.strip())
+        except yaml.YAMLError as exc:
+            raise BenchError(f"{where}: in '{text}', value of '{key}' is not valid: {exc}") from exc
+    grid_keys = [k for k, v in params.items() if isinstance(v, list)]
+    for key in grid_keys:
+        if not params[key]:
+            raise BenchError(f"{where}: in '{text}', grid '{key}' is empty")
+    combos = itertools.product(*(params[k] for k in grid_keys))
+    return [(name.strip(), {**params, **dict(zip(grid_keys, combo))}) for combo in combos]
+
+
+def _split_top_level(body: str, where: str, text: str) -> list[str]:
+    items, depth, current = [], 0, ""
+    for char in body:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth < 0:
+            raise BenchError(f"{where}: unbalanced brackets in '{text}'")
+        if char == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += char
+    if depth != 0:
+        raise BenchError(f"{where}: unbalanced brackets in '{text}'")
+    return [item for item in items + [current] if item.strip()]
+
+
+def load_benchmark(path: Path | str) -> Benchmark:
+    """Read and validate a benchmark file; every problem names the file and the key.
+
+    Example:
+        >>> len(load_benchmark("benchmarks/quick.yaml").cells()) > 0
+        True
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BenchError(f"benchmark file not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise BenchError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise BenchError(f"{path}: expected a mapping with keys {', '.join(REQUIRED)}")
+    for key in raw:
+        if key not in KEYS:
+            raise BenchError(f"{path}: unknown key '{key}'; {did_you_mean(key, list(KEYS))}")
+    for key in REQUIRED:
+        if key not in raw:
+            raise BenchError(f"{path}: missing required key '{key}' ({KEYS[key]})")
+
+    def entries(key: str, registered: list[str]) -> tuple[tuple[str, dict[str, Any]], ...]:
+        values = raw[key]
+        if not isinstance(values, list) or not values:
+            raise BenchError(f"{path}: '{key}' must be a non-empty list ({KEYS[key]})")
+        parsed = [pair for value in values for pair in parse_entry(value, f"{path}: {key}")]
+        for name, _ in parsed:
+            if name not in registered:
+                raise BenchError(f"{path}: {key}: unknown name '{name}'; {did_you_mean(name, registered)}")
+        return tuple(parsed)
+
+    generator_entries = entries("generators", generators.names())
+    for name, params in generator_entries:
+        try:
+            generators.create(name, params)  # stores hyperparameters only; refuses unknown ones early
+        except BenchError as exc:
+            raise BenchError(f"{path}: generators: {exc}") from exc
+    seeds = raw["seeds"]
+    if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds):
+        raise BenchError(f"{path}: 'seeds' must be a non-empty list of non-negative integers, got {seeds!r}")
+    if len(set(seeds)) != len(seeds):
+        raise BenchError(f"{path}: 'seeds' repeats a seed: {seeds}")
+    metrics = tuple(raw.get("metrics", DEFAULT_FAMILIES))
+    for family in metrics:
+        if family not in families():
+            raise BenchError(f"{path}: metrics: unknown family '{family}'; {did_you_mean(family, families())}")
+    return Benchmark(
+        name=_expect_value(path, raw, "name", str),
+        path=path,
+        datasets=entries("datasets", datasets.names()),
+        generators=generator_entries,
+        seeds=tuple(seeds),
+        split_seed=_expect_value(path, raw, "split_seed", int, default=0),
+        n_synthetic=_expect_value(path, raw, "n_synthetic", int, default=0),
+        metrics=metrics,
+        timeout_s=_expect_value(path, raw, "timeout_s", int, default=3600),
+        description=str(raw.get("description", "")),
+        raw=raw,
+    )
+
+
+def _expect_value(path: Path, raw: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
+    value = raw.get(key, default)
+    if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise BenchError(f"{path}: '{key}' must be a non-negative integer ({KEYS[key]}), got {value!r}")
+    if kind is str and (not isinstance(value, str) or not value.strip()):
+        raise BenchError(f"{path}: '{key}' must be a non-empty string ({KEYS[key]}), got {value!r}")
+    return value

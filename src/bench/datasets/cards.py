@@ -1,0 +1,208 @@
+"""Dataset cards: one YAML file per dataset stating source, licence, columns and risks.
+
+A card is the single place where the suite learns what a table means: its target, which columns
+are sensitive (and how to band them for fairness), what an attacker knows (quasi-identifiers),
+what an attacker wants (secrets) and which values are clinically impossible (rules).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.errors import BenchError
+
+COLUMN_TYPES = ("numerical", "categorical", "ordinal", "datetime")
+FAMILIES = ("diabetes", "cardiovascular", "sepsis", "other")
+TASKS = ("binary_classification",)
+REQUIRED_KEYS = ("name", "family", "title", "licence", "citation", "target", "positive_label", "columns")
+OPTIONAL_KEYS = (
+    "description", "task", "source", "sensitive", "quasi_identifiers", "secrets", "rules", "missing",
+    "caveats", "generator",
+)
+
+
+def cards_dir() -> Path:
+    """The folder holding the shipped cards (``datasets/`` at the repository root).
+
+    ``BENCH_CARDS_DIR`` overrides it. Example:
+        >>> cards_dir().name
+        'datasets'
+    """
+    override = os.environ.get("BENCH_CARDS_DIR")
+    return Path(override) if override else Path(__file__).resolve().parents[3] / "datasets"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to obtain: looked up by ``name`` in the cache and mirror, downloaded from ``urls``."""
+
+    name: str
+    sha256: str
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SensitiveAttribute:
+    """A column whose subgroups fairness metrics compare; numerical ones are cut into bands.
+
+    Example:
+        >>> SensitiveAttribute("Age", bins=(21, 30, 120), labels=("21-29", "30+")).is_banded
+        True
+    """
+
+    column: str
+    bins: tuple[float, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @property
+    def is_banded(self) -> bool:
+        return bool(self.bins)
+
+
+@dataclass(frozen=True)
+class DatasetCard:
+    """The parsed, validated contents of ``datasets/<name>.yaml``.
+
+    Example:
+        >>> card = load_card(cards_dir() / "pima.yaml")
+        >>> card.target, card.family
+        ('Outcome', 'diabetes')
+    """
+
+    name: str
+    family: str
+    title: str
+    licence: str
+    citation: str
+    target: str
+    positive_label: Any
+    columns: dict[str, str]
+    task: str = "binary_classification"
+    description: str = ""
+    sources: tuple[SourceFile, ...] = ()
+    read_options: dict[str, Any] = field(default_factory=dict)
+    sensitive: tuple[SensitiveAttribute, ...] = ()
+    quasi_identifiers: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    missing: dict[str, Any] = field(default_factory=dict)
+    caveats: tuple[str, ...] = ()
+    generator: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def feature_columns(self) -> list[str]:
+        """All columns but the target, in card order."""
+        return [c for c in self.columns if c != self.target]
+
+    def columns_of_type(self, *types: str) -> list[str]:
+        """Columns whose declared type is one of ``types``, in card order."""
+        return [c for c, t in self.columns.items() if t in types]
+
+
+def load_card(path: Path | str) -> DatasetCard:
+    """Read and validate a card; every problem names the file and the key.
+
+    Example:
+        >>> load_card(cards_dir() / "pima.yaml").name
+        'pima'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BenchError(f"dataset card not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise BenchError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise BenchError(f"{path}: expected a mapping of card keys, got {type(raw).__name__}")
+    return parse_card(raw, where=str(path), path=path)
+
+
+def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = None) -> DatasetCard:
+    """Validate a card given as a mapping (see ``load_card``)."""
+    missing = [k for k in REQUIRED_KEYS if k not in raw]
+    if missing:
+        raise BenchError(f"{where}: missing required key(s): {', '.join(missing)}")
+    unknown = sorted(set(raw) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+    if unknown:
+        raise BenchError(f"{where}: unknown key(s): {', '.join(unknown)}; allowed: "
+                         f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}")
+    _expect_choice(where, "family", raw["family"], FAMILIES)
+    _expect_choice(where, "task", raw.get("task", "binary_classification"), TASKS)
+    columns = raw["columns"]
+    if not isinstance(columns, dict) or not columns:
+        raise BenchError(f"{where}: 'columns' must map column names to a type ({', '.join(COLUMN_TYPES)})")
+    for column, kind in columns.items():
+        _expect_choice(where, f"columns.{column}", kind, COLUMN_TYPES)
+    known = set(columns)
+
+    def known_columns(key: str) -> tuple[str, ...]:
+        values = raw.get(key) or []
+        if not isinstance(values, list):
+            raise BenchError(f"{where}: '{key}' must be a list of column names")
+        for value in values:
+            if value not in known:
+                raise BenchError(f"{where}: {key} names column '{value}', which is not in 'columns'")
+        return tuple(values)
+
+    if raw["target"] not in known:
+        raise BenchError(f"{where}: target '{raw['target']}' is not in 'columns'")
+    source = raw.get("source") or {}
+    sources = tuple(_parse_source_file(where, i, f) for i, f in enumerate(source.get("files") or []))
+    return DatasetCard(
+        name=str(raw["name"]),
+        family=raw["family"],
+        title=str(raw["title"]),
+        licence=str(raw["licence"]),
+        citation=str(raw["citation"]).strip(),
+        target=raw["target"],
+        positive_label=raw["positive_label"],
+        columns=dict(columns),
+        task=raw.get("task", "binary_classification"),
+        description=str(raw.get("description", "")).strip(),
+        sources=sources,
+        read_options=dict(source.get("read") or {}),
+        sensitive=tuple(_parse_sensitive(where, known, col, spec)
+                        for col, spec in (raw.get("sensitive") or {}).items()),
+        quasi_identifiers=known_columns("quasi_identifiers"),
+        secrets=known_columns("secrets"),
+        rules=tuple(raw.get("rules") or ()),
+        missing=dict(raw.get("missing") or {}),
+        caveats=tuple(raw.get("caveats") or ()),
+        generator=dict(raw.get("generator") or {}),
+        path=path,
+    )
+
+
+def _expect_choice(where: str, key: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise BenchError(f"{where}: {key} is '{value}'; expected one of: {', '.join(choices)}")
+
+
+def _parse_source_file(where: str, index: int, raw: dict[str, Any]) -> SourceFile:
+    if not isinstance(raw, dict) or "name" not in raw or "sha256" not in raw:
+        raise BenchError(f"{where}: source.files[{index}] needs 'name' and 'sha256'")
+    digest = str(raw["sha256"]).lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise BenchError(f"{where}: source.files[{index}].sha256 must be 64 hex digits, got '{raw['sha256']}'")
+    return SourceFile(name=str(raw["name"]), sha256=digest, urls=tuple(raw.get("urls") or ()))
+
+
+def _parse_sensitive(where: str, known: set[str], column: str, spec: dict[str, Any] | None) -> SensitiveAttribute:
+    if column not in known:
+        raise BenchError(f"{where}: sensitive attribute '{column}' is not in 'columns'")
+    spec = spec or {}
+    bins = tuple(float(b) for b in spec.get("bins") or ())
+    labels = tuple(str(label) for label in spec.get("labels") or ())
+    if bins and len(labels) != len(bins) - 1:
+        raise BenchError(f"{where}: sensitive.{column} has {len(bins)} bin edges, so needs "
+                         f"{len(bins) - 1} labels, got {len(labels)}")
+    if list(bins) != sorted(bins):
+        raise BenchError(f"{where}: sensitive.{column}.bins must increase")
+    return SensitiveAttribute(column=column, bins=bins, labels=labels)

@@ -1,0 +1,111 @@
+"""Run a benchmark: expand the matrix, skip finished cells, execute each cell's notebook, report.
+
+Each cell is executed by Papermill in its own Jupyter kernel process. The runner creates the
+cell's MLflow child run first and passes its id in, so a crash still becomes a FAILED run with
+its error and its executed notebook, and the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from bench import tracking
+from bench.config import Benchmark, Cell
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "run_cell.ipynb"
+KERNEL_NAME = "health-synth-bench"
+
+
+@dataclass
+class SweepSummary:
+    """What a sweep did, for the closing summary and for tests."""
+
+    benchmark: str
+    sweep_name: str
+    parent_run_id: str
+    tracking_uri: str
+    runs_dir: Path
+    finished: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        return {"finished": len(self.finished), "failed": len(self.failed), "skipped": len(self.skipped)}
+
+
+def ensure_kernel() -> str:
+    """Install a Jupyter kernel spec pointing at this interpreter (idempotent) and return its name.
+
+    Papermill then runs cells with exactly this environment, whatever other "python3" kernels the
+    user has registered.
+    """
+    from ipykernel.kernelspec import install
+
+    spec_dir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    if not (spec_dir / "kernel.json").is_file() or sys.executable not in (spec_dir / "kernel.json").read_text():
+        install(kernel_name=KERNEL_NAME, display_name="health-synth-bench (.venv)", prefix=sys.prefix)
+    return KERNEL_NAME
+
+
+def execute_cell(cell: Cell, run_id: str, tracking_uri: str, output: Path, timeout_s: int,
+                 kernel_name: str) -> str:
+    """Execute ``run_cell.ipynb`` for one cell; return '' on success or the error text.
+
+    The executed notebook is written to ``output`` in both cases.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    parameters = {**cell.notebook_parameters(), "run_id": run_id, "tracking_uri": tracking_uri}
+    try:
+        papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name=kernel_name,
+                                   execution_timeout=timeout_s, progress_bar=False, log_output=False,
+                                   cwd=str(NOTEBOOK.parent))
+    except PapermillExecutionError as exc:
+        return f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a dead kernel, a timeout: the cell fails, the sweep goes on
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False) -> SweepSummary:
+    """Run every cell of ``benchmark`` not already FINISHED (all of them with ``force``)."""
+    started = time.perf_counter()
+    tracking_uri = tracking.default_tracking_uri(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    experiment = tracking.experiment_id(tracking_uri, benchmark.name, results_dir / "mlartifacts")
+    sweep_name = f"{benchmark.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    parent = tracking.start_sweep(tracking_uri, experiment, sweep_name, {
+        "bench.benchmark_file": str(benchmark.path), "bench.config_sha256": benchmark.config_sha256()})
+    summary = SweepSummary(benchmark.name, sweep_name, parent, tracking_uri, results_dir / "runs" / sweep_name)
+    summary.runs_dir.mkdir(parents=True, exist_ok=True)
+    done = set() if force else tracking.finished_cell_ids(tracking_uri, experiment)
+    kernel = ensure_kernel()
+    cells = benchmark.cells()
+    with tqdm(total=len(cells), unit="cell", desc=benchmark.name, dynamic_ncols=True) as bar:
+        for cell in cells:
+            bar.set_postfix_str(cell.name, refresh=True)
+            if cell.id in done:
+                summary.skipped.append(cell.name)
+            else:
+                run_id = tracking.start_cell(tracking_uri, experiment, parent, sweep_name, cell.name, cell.id,
+                                             cell.spec())
+                notebook = summary.runs_dir / f"{cell.slug}.ipynb"
+                error = execute_cell(cell, run_id, tracking_uri, notebook, benchmark.timeout_s, kernel)
+                tracking.finish_cell(tracking_uri, run_id, "FAILED" if error else "FINISHED", error, notebook)
+                if error:
+                    summary.failed[cell.name] = error
+                    tqdm.write(f"FAILED {cell.name}: {error.splitlines()[0] if error else ''}")
+                else:
+                    summary.finished.append(cell.name)
+            bar.update(1)
+            bar.set_description_str(f"{benchmark.name} (failed {len(summary.failed)})")
+    tracking.finish_sweep(tracking_uri, parent, summary.counts())
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,201 @@
+"""MLflow bookkeeping. This is the only module that imports mlflow.
+
+One experiment per benchmark file; one parent run per sweep; one child run per cell. The runner
+creates the child run before the notebook starts, so a cell that crashes still leaves a FAILED run
+with its error; the notebook (another process) logs into it by run id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bench.metrics.base import MetricResult
+
+PACKAGES = ("health-synth-bench", "synthcity", "torch", "numpy", "pandas", "scikit-learn", "sdmetrics",
+            "anonymeter", "mlflow", "papermill")
+STATUS_TAG = "bench.status"
+CELL_ID_TAG = "bench.cell_id"
+ERROR_TAG = "bench.error"
+SWEEP_TAG = "bench.sweep"
+
+
+def _client(tracking_uri: str):  # noqa: ANN202 - the mlflow type stays inside this module
+    from mlflow.tracking import MlflowClient
+
+    return MlflowClient(tracking_uri=tracking_uri)
+
+
+def default_tracking_uri(results_dir: Path | str = "results") -> str:
+    """``MLFLOW_TRACKING_URI`` if set, else the SQLite store ``<results_dir>/mlflow.db``.
+
+    Example:
+        >>> default_tracking_uri("/tmp/r") if "MLFLOW_TRACKING_URI" not in os.environ else "sqlite:////tmp/r/mlflow.db"
+        'sqlite:////tmp/r/mlflow.db'
+    """
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{Path(results_dir).resolve() / 'mlflow.db'}"
+
+
+def experiment_id(tracking_uri: str, name: str, artifact_root: Path) -> str:
+    """Get or create the experiment for a benchmark, with artifacts under ``artifact_root``."""
+    client = _client(tracking_uri)
+    experiment = client.get_experiment_by_name(name)
+    if experiment is not None:
+        return experiment.experiment_id
+    artifact_root.mkdir(parents=True, exist_ok=True)
+    return client.create_experiment(name, artifact_location=(artifact_root / name).resolve().as_uri())
+
+
+def provenance_tags() -> dict[str, str]:
+    """Git commit, dirty flag and package versions: what a reader needs to reproduce a sweep."""
+    tags = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            tags[f"version.{package}"] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            tags[f"version.{package}"] = "not installed"
+    repo = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        tags.update({"git.commit": commit, "git.dirty": str(bool(dirty)).lower()})
+    except (OSError, subprocess.CalledProcessError):
+        tags.update({"git.commit": "unknown", "git.dirty": "unknown"})
+    return tags
+
+
+def start_sweep(tracking_uri: str, experiment: str, sweep_name: str, tags: dict[str, str]) -> str:
+    """Create the sweep's parent run (status RUNNING) and return its id."""
+    client = _client(tracking_uri)
+    run = client.create_run(experiment, run_name=sweep_name,
+                            tags={**tags, **provenance_tags(), SWEEP_TAG: sweep_name})
+    return run.info.run_id
+
+
+def finish_sweep(tracking_uri: str, run_id: str, counts: dict[str, int]) -> None:
+    """Record how many cells finished, failed and were skipped, and close the parent run."""
+    client = _client(tracking_uri)
+    for key, value in counts.items():
+        client.log_metric(run_id, f"sweep.cells_{key}", value)
+    client.set_terminated(run_id, "FAILED" if counts.get("failed") else "FINISHED")
+
+
+def start_cell(tracking_uri: str, experiment: str, parent_run_id: str, sweep_name: str, cell_name: str,
+               cell_id: str, spec: dict[str, Any]) -> str:
+    """Create a cell's child run, linked to the sweep by ``mlflow.parentRunId``, and return its id."""
+    client = _client(tracking_uri)
+    run = client.create_run(experiment, run_name=cell_name, tags={
+        "mlflow.parentRunId": parent_run_id, CELL_ID_TAG: cell_id, STATUS_TAG: "RUNNING", SWEEP_TAG: sweep_name,
+    })
+    log_json(tracking_uri, run.info.run_id, spec, "cell_spec.json")
+    return run.info.run_id
+
+
+def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], results: list[MetricResult]) -> None:
+    """Log a cell's params, metrics (with CI bounds) and details tables (aggregates only) into its run."""
+    from mlflow.entities import Metric, Param
+
+    client = _client(tracking_uri)
+    metrics = []
+    for result in results:
+        metrics.append(Metric(result.name, float(result.value), 0, 0))
+        for suffix, bound in (("ci_low", result.ci_low), ("ci_high", result.ci_high)):
+            if bound is not None:
+                metrics.append(Metric(f"{result.name}.{suffix}", float(bound), 0, 0))
+    client.log_batch(run_id, metrics=metrics, params=[Param(k, _param_text(v)) for k, v in params.items()])
+    with tempfile.TemporaryDirectory() as tmp:
+        for result in results:
+            if result.details is not None:
+                path = Path(tmp) / f"{result.name}.csv"
+                result.details.to_csv(path, index=False)
+                client.log_artifact(run_id, str(path), artifact_path="details")
+
+
+def finish_cell(tracking_uri: str, run_id: str, status: str, error: str = "", notebook: Path | None = None) -> None:
+    """Close a cell's run as FINISHED or FAILED, with its error and executed notebook."""
+    client = _client(tracking_uri)
+    client.set_tag(run_id, STATUS_TAG, status)
+    if error:
+        client.set_tag(run_id, ERROR_TAG, error[:4000])
+    if notebook is not None and notebook.is_file():
+        client.log_artifact(run_id, str(notebook), artifact_path="notebook")
+    client.set_terminated(run_id, status)
+
+
+def log_json(tracking_uri: str, run_id: str, payload: dict[str, Any], file_name: str) -> None:
+    """Store a JSON document as a run artifact."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / file_name
+        path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str))
+        _client(tracking_uri).log_artifact(run_id, str(path))
+
+
+def finished_cell_ids(tracking_uri: str, experiment: str) -> set[str]:
+    """Ids of cells that already FINISHED in this experiment (for resuming a sweep)."""
+    client = _client(tracking_uri)
+    runs = client.search_runs([experiment], filter_string=f"tags.`{STATUS_TAG}` = 'FINISHED'", max_results=50000)
+    return {run.data.tags[CELL_ID_TAG] for run in runs if CELL_ID_TAG in run.data.tags}
+
+
+def runs_table(tracking_uri: str, experiment: str, sweep_name: str | None = None) -> pd.DataFrame:
+    """One tidy row per cell run: identity columns, status, error and one column per metric.
+
+    With ``sweep_name`` only that sweep's cells; otherwise the latest run of every cell id in the
+    experiment (so a resumed sweep reports the cells it skipped too).
+    """
+    import mlflow
+
+    frame = mlflow.search_runs(experiment_ids=[experiment], max_results=50000, output_format="pandas",
+                               filter_string=f"tags.`{CELL_ID_TAG}` != ''")
+    if sweep_name is not None and not frame.empty:
+        frame = frame[frame[f"tags.{SWEEP_TAG}"] == sweep_name]
+    if frame.empty:
+        return pd.DataFrame()
+    frame = frame.sort_values("start_time").drop_duplicates(f"tags.{CELL_ID_TAG}", keep="last")
+    tidy = pd.DataFrame({
+        "run_id": frame["run_id"],
+        "sweep_id": frame.get("tags.mlflow.parentRunId"),
+        "cell_id": frame[f"tags.{CELL_ID_TAG}"],
+        "cell": frame["tags.mlflow.runName"],
+        "dataset": frame.get("params.dataset_label"),
+        "generator": frame.get("params.generator_label"),
+        "seed": pd.to_numeric(frame.get("params.seed"), errors="coerce"),
+        "status": frame[f"tags.{STATUS_TAG}"],
+        "error": frame.get(f"tags.{ERROR_TAG}", pd.Series("", index=frame.index)).fillna(""),
+    })
+    # A cell that failed before logging params still needs its identity: take it from the run name.
+    parts = tidy["cell"].str.split("/", expand=True)
+    tidy["dataset"] = tidy["dataset"].fillna(parts[0])
+    tidy["generator"] = tidy["generator"].fillna(parts[1])
+    tidy["seed"] = tidy["seed"].fillna(pd.to_numeric(parts[2].str.removeprefix("seed="), errors="coerce"))
+    metric_columns = {c: c.removeprefix("metrics.") for c in frame.columns
+                      if c.startswith("metrics.") and not c.endswith((".ci_low", ".ci_high"))}
+    tidy = pd.concat([tidy, frame[list(metric_columns)].rename(columns=metric_columns)], axis=1)
+    return tidy.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
+
+
+def _param_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
+
+
+def latest_benchmark(tracking_uri: str) -> str | None:
+    """Name of the experiment holding the most recent sweep, or None if there is none."""
+    client = _client(tracking_uri)
+    experiments = client.search_experiments()
+    if not experiments:
+        return None
+    runs = client.search_runs([e.experiment_id for e in experiments], filter_string=f"tags.`{SWEEP_TAG}` != ''",
+                              order_by=["attributes.start_time DESC"], max_results=1)
+    if not runs:
+        return None
+    return client.get_experiment(runs[0].info.experiment_id).name

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+import pytest
+
+from bench.config import Cell, label, load_benchmark, parse_entry
+from bench.errors import BenchError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bench.yaml"
+    path.write_text(text)
+    return path
+
+
+VALID = """
+name: t
+datasets: [pima, "sepsis_like[n_patients=1000]"]
+generators: [marginals, "bayesian_network[struct_max_indegree=[1,2]]"]
+seeds: [0, 1]
+"""
+
+
+def test_matrix_expands_datasets_generator_grids_and_seeds(tmp_path):
+    benchmark = load_benchmark(write(tmp_path, VALID))
+    cells = benchmark.cells()
+    assert len(cells) == 2 * 3 * 2
+    names = [c.name for c in cells]
+    assert "sepsis_like[n_patients=1000]/bayesian_network[struct_max_indegree=2]/seed=1" in names
+    assert len(set(c.id for c in cells)) == len(cells)
+
+
+def test_cell_id_is_stable_and_covers_everything_that_changes_numbers():
+    base = Cell("b", "pima", {}, "marginals", {}, seed=0)
+    assert base.id == Cell("b", "pima", {}, "marginals", {}, seed=0).id
+    assert base.id != Cell("b", "pima", {}, "marginals", {}, seed=1).id
+    assert base.id != Cell("b", "pima", {}, "marginals", {}, seed=0, split_seed=1).id
+    assert base.id != Cell("b", "pima", {}, "copy", {}, seed=0).id
+    assert base.spec()["card_sha256"] and base.spec()["bench_version"]
+
+
+def test_entry_parser_handles_nested_lists_and_typed_values():
+    assert parse_entry("x[a=1,b=0.5,c=text,d=true]", "f") == [("x", {"a": 1, "b": 0.5, "c": "text", "d": True})]
+    assert len(parse_entry("x[a=[1,2],b=[3,4]]", "f")) == 4
+    assert label("x", {"b": 2, "a": "s"}) == 'x[a="s",b=2]'
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x[a=1", "must end with"),
+    ("x[a]", "is not key=value"),
+    ("x[a=1,a=2]", "given twice"),
+    ("x[a=[]]", "grid 'a' is empty"),
+    ("x[a=[1]]]", "unbalanced"),
+])
+def test_entry_parser_errors_name_the_entry(text, message):
+    with pytest.raises(BenchError, match=message):
+        parse_entry(text, "file.yaml")
+
+
+@pytest.mark.parametrize("change, message", [
+    (VALID.replace("generators: [marginals", "generators: [marginls"), "unknown name 'marginls'; did you mean 'marginals'"),
+    (VALID.replace("datasets: [pima", "datasets: [pma"), "unknown name 'pma'"),
+    (VALID + "seed_split: 1\n", "unknown key 'seed_split'; did you mean 'split_seed'"),
+    (VALID.replace("seeds: [0, 1]", "seeds: [0, 0]"), "repeats a seed"),
+    (VALID.replace("seeds: [0, 1]", "seeds: []"), "non-empty list of non-negative integers"),
+    (VALID + "metrics: [fidelty]\n", "unknown family 'fidelty'"),
+    (VALID + "timeout_s: soon\n", "'timeout_s' must be a non-negative integer"),
+    ("name: t\n", "missing required key 'datasets'"),
+    ("- just a list\n", "expected a mapping"),
+])
+def test_bad_benchmark_files_are_refused_with_file_and_key(tmp_path, change, message):
+    with pytest.raises(BenchError, match=message) as info:
+        load_benchmark(write(tmp_path, change))
+    assert "bench.yaml" in str(info.value)
+
+
+def test_shipped_benchmarks_are_valid():
+    for name in ("quick", "default"):
+        benchmark = load_benchmark(REPO / "benchmarks" / f"{name}.yaml")
+        assert benchmark.name == name and benchmark.cells()
+    assert len(load_benchmark(REPO / "benchmarks" / "default.yaml").seeds) == 3

@@ -1,0 +1,101 @@
+"""End to end: the runner executes notebooks/run_cell.ipynb with Papermill and logs to MLflow."""
+
+from pathlib import Path
+
+import mlflow
+import nbformat
+import papermill
+import pytest
+from mlflow.tracking import MlflowClient
+
+from bench.cli import main
+from bench.config import Cell
+from bench.runner import NOTEBOOK
+
+TINY = """
+name: tiny
+datasets:
+  - sepsis_like[n_patients=1000]
+  - sepsis_like[n_patients=10]   # below the simulator's minimum: this cell must fail, the sweep go on
+generators: [marginals]
+seeds: [0]
+timeout_s: 300
+"""
+
+
+def test_notebook_parameters_are_documented_for_papermill():
+    inferred = papermill.inspect_notebook(str(NOTEBOOK))
+    expected = set(Cell("b", "pima", {}, "marginals", {}, 0).notebook_parameters()) | {"run_id", "tracking_uri"}
+    assert set(inferred) == expected
+    for name, parameter in inferred.items():
+        assert parameter["help"], f"parameter {name} has no help text"
+
+
+def test_committed_notebooks_have_no_outputs():
+    for path in NOTEBOOK.parent.glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{path.name} has outputs"
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sweep")
+    config = root / "tiny.yaml"
+    config.write_text(TINY)
+    results = root / "results"
+    exit_code = main(["run", str(config), "--results", str(results)])
+    return exit_code, config, results
+
+
+def test_sweep_logs_a_parent_run_and_linked_child_runs_with_metrics_in_range(sweep):
+    exit_code, _, results = sweep
+    assert exit_code == 1, "one cell fails on purpose, so the sweep reports failure"
+    client = MlflowClient(tracking_uri=f"sqlite:///{results / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("tiny")
+    runs = client.search_runs([experiment.experiment_id])
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
+    assert len(parents) == 1 and len(children) == 2
+    assert all(c.data.tags["mlflow.parentRunId"] == parents[0].info.run_id for c in children)
+    assert parents[0].data.tags["git.commit"] and parents[0].data.tags["version.synthcity"] == "0.2.12"
+
+    by_status = {c.data.tags["bench.status"]: c for c in children}
+    finished, failed = by_status["FINISHED"], by_status["FAILED"]
+    assert finished.info.status == "FINISHED" and failed.info.status == "FAILED"
+    m = finished.data.metrics
+    assert 0.5 < m["fidelity.univariate_similarity"] <= 1.0
+    assert 0.0 <= m["utility.tstr_auroc"] <= 1.0 and 0.5 < m["utility.trtr_auroc"] <= 1.0
+    assert m["utility.tstr_auroc.ci_low"] <= m["utility.tstr_auroc"] <= m["utility.tstr_auroc.ci_high"]
+    assert m["utility.tstr_gap"] == pytest.approx(m["utility.tstr_auroc"] - m["utility.trtr_auroc"])
+    assert m["cost.fit_wall_s"] >= 0 and m["cost.evaluate_peak_rss_mb"] > 0
+    assert finished.data.params["generator"] == "marginals" and finished.data.params["seed"] == "0"
+    assert "n_patients" in failed.data.tags["bench.error"]
+    artifacts = {a.path for a in client.list_artifacts(finished.info.run_id)}
+    assert {"cell_spec.json", "details", "notebook"} <= artifacts
+
+
+def test_sweep_keeps_executed_notebooks_tables_and_figures(sweep):
+    _, _, results = sweep
+    (sweep_dir,) = (results / "runs").iterdir()
+    notebooks = sorted(p.name for p in sweep_dir.glob("*.ipynb"))
+    assert len(notebooks) == 2
+    executed = nbformat.read(sweep_dir / [n for n in notebooks if "n_patients=1000" in n][0], as_version=4)
+    assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+    tables, figures = results / "tables" / "tiny", results / "figures" / "tiny"
+    for stem in ("fidelity_univariate_similarity", "utility_tstr_auroc"):
+        assert (tables / f"{stem}.csv").is_file() and (tables / f"{stem}.md").is_file()
+        assert (figures / f"{stem}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (figures / f"{stem}.pdf").read_bytes()[:4] == b"%PDF"
+    cells = (tables / "cells.csv").read_text()
+    assert "FAILED" in cells and "FINISHED" in cells
+
+
+def test_rerun_skips_finished_cells_and_retries_failed_ones(sweep, capsys):
+    _, config, results = sweep
+    capsys.readouterr()
+    assert main(["run", str(config), "--results", str(results)]) == 1
+    out = capsys.readouterr().out
+    assert "0 finished, 1 failed, 1 skipped" in out
+    assert main(["report", "tiny", "--results", str(results)]) == 0
