@@ -92,10 +92,7 @@ def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = 
     if runs.empty:
         raise BenchError(f"no cell runs found for benchmark '{benchmark}' in {uri}; run `bench run` first")
     specs = [spec for name, spec in METRICS.items() if spec.family != "cost" or name in HEADLINE_COST_METRICS]
-    return {
-        "tables": report.write_tables(runs, specs, results_dir / "tables" / benchmark),
-        "figures": report.write_figures(runs, specs, results_dir / "figures" / benchmark),
-    }
+    return report.build_report(runs, specs, results_dir, name=benchmark)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ its error and its executed notebook, and the sweep goes on.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,17 +40,27 @@ class SweepSummary:
         return {"finished": len(self.finished), "failed": len(self.failed), "skipped": len(self.skipped)}
 
 
+# pgmpy's structure search calls sklearn clustering scores on continuous data in worker processes,
+# whose warnings bypass the notebook and flood the terminal: this one (and only this one) is muted.
+KERNEL_ENV = {"PYTHONWARNINGS": "ignore:Clustering metrics expects discrete values:UserWarning"}
+
+
 def ensure_kernel() -> str:
-    """Install a Jupyter kernel spec pointing at this interpreter (idempotent) and return its name.
+    """Write a Jupyter kernel spec that runs this interpreter (idempotent) and return its name.
 
     Papermill then runs cells with exactly this environment, whatever other "python3" kernels the
-    user has registered.
+    user has registered; JupyterLab lists it as "health-synth-bench (.venv)".
     """
-    from ipykernel.kernelspec import install
-
-    spec_dir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    if not (spec_dir / "kernel.json").is_file() or sys.executable not in (spec_dir / "kernel.json").read_text():
-        install(kernel_name=KERNEL_NAME, display_name="health-synth-bench (.venv)", prefix=sys.prefix)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": "health-synth-bench (.venv)", "language": "python", "env": KERNEL_ENV,
+        "metadata": {"debugger": True},
+    }
+    path = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json"
+    if not path.is_file() or json.loads(path.read_text()) != spec:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(spec, indent=1))
     return KERNEL_NAME
 
 

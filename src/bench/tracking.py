@@ -151,37 +151,30 @@ def runs_table(tracking_uri: str, experiment: str, sweep_name: str | None = None
     """One tidy row per cell run: identity columns, status, error and one column per metric.
 
     With ``sweep_name`` only that sweep's cells; otherwise the latest run of every cell id in the
-    experiment (so a resumed sweep reports the cells it skipped too).
+    experiment (so a resumed sweep reports the cells it skipped too). CI bounds stay in MLflow.
     """
-    import mlflow
-
-    frame = mlflow.search_runs(experiment_ids=[experiment], max_results=50000, output_format="pandas",
-                               filter_string=f"tags.`{CELL_ID_TAG}` != ''")
-    if sweep_name is not None and not frame.empty:
-        frame = frame[frame[f"tags.{SWEEP_TAG}"] == sweep_name]
-    if frame.empty:
+    client = _client(tracking_uri)
+    runs = client.search_runs([experiment], filter_string=f"tags.`{CELL_ID_TAG}` != ''", max_results=50000,
+                              order_by=["attributes.start_time ASC"])
+    rows = []
+    for run in runs:
+        tags, params = run.data.tags, run.data.params
+        if sweep_name is not None and tags.get(SWEEP_TAG) != sweep_name:
+            continue
+        # A cell that failed before logging params still has its identity in its run name.
+        dataset, generator, seed = (tags.get("mlflow.runName", "//seed=").split("/") + ["", "", ""])[:3]
+        rows.append({
+            "run_id": run.info.run_id, "sweep_id": tags.get("mlflow.parentRunId", ""),
+            "cell_id": tags[CELL_ID_TAG], "cell": tags.get("mlflow.runName", ""),
+            "dataset": params.get("dataset_label", dataset), "generator": params.get("generator_label", generator),
+            "seed": int(params.get("seed", seed.removeprefix("seed=") or -1)),
+            "status": tags.get(STATUS_TAG, "RUNNING"), "error": tags.get(ERROR_TAG, ""),
+            **{k: v for k, v in run.data.metrics.items() if not k.endswith((".ci_low", ".ci_high"))},
+        })
+    if not rows:
         return pd.DataFrame()
-    frame = frame.sort_values("start_time").drop_duplicates(f"tags.{CELL_ID_TAG}", keep="last")
-    tidy = pd.DataFrame({
-        "run_id": frame["run_id"],
-        "sweep_id": frame.get("tags.mlflow.parentRunId"),
-        "cell_id": frame[f"tags.{CELL_ID_TAG}"],
-        "cell": frame["tags.mlflow.runName"],
-        "dataset": frame.get("params.dataset_label"),
-        "generator": frame.get("params.generator_label"),
-        "seed": pd.to_numeric(frame.get("params.seed"), errors="coerce"),
-        "status": frame[f"tags.{STATUS_TAG}"],
-        "error": frame.get(f"tags.{ERROR_TAG}", pd.Series("", index=frame.index)).fillna(""),
-    })
-    # A cell that failed before logging params still needs its identity: take it from the run name.
-    parts = tidy["cell"].str.split("/", expand=True)
-    tidy["dataset"] = tidy["dataset"].fillna(parts[0])
-    tidy["generator"] = tidy["generator"].fillna(parts[1])
-    tidy["seed"] = tidy["seed"].fillna(pd.to_numeric(parts[2].str.removeprefix("seed="), errors="coerce"))
-    metric_columns = {c: c.removeprefix("metrics.") for c in frame.columns
-                      if c.startswith("metrics.") and not c.endswith((".ci_low", ".ci_high"))}
-    tidy = pd.concat([tidy, frame[list(metric_columns)].rename(columns=metric_columns)], axis=1)
-    return tidy.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
+    frame = pd.DataFrame(rows).drop_duplicates("cell_id", keep="last")
+    return frame.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
 
 
 def _param_text(value: Any) -> str:

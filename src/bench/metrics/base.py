@@ -33,6 +33,8 @@ class MetricSpec:
     range: tuple[float, float]
     description: str
     needs: tuple[Need, ...] = ("train",)
+    reference: str | None = None  # a metric drawn beside this one as what real data achieves
+
 
     def __post_init__(self) -> None:
         family, _, short = self.name.partition(".")

@@ -21,6 +21,7 @@ N_BOOTSTRAP = 200
 TSTR_AUROC = MetricSpec(
     "utility.tstr_auroc", goal="maximize", range=(0.0, 1.0), needs=("train", "holdout", "card"),
     description="AUROC on the real holdout of a random forest trained on synthetic data (TSTR)",
+    reference="utility.trtr_auroc",
 )
 TRTR_AUROC = MetricSpec(
     "utility.trtr_auroc", goal="maximize", range=(0.0, 1.0), needs=("train", "holdout", "card"),
@@ -28,7 +29,7 @@ TRTR_AUROC = MetricSpec(
 )
 TSTR_GAP = MetricSpec(
     "utility.tstr_gap", goal="maximize", range=(-1.0, 1.0), needs=("train", "holdout", "card"),
-    description="TSTR minus TRTR AUROC: 0 means synthetic data is as useful as real data",
+    description="TSTR minus TRTR AUROC: 0 means as useful as real data, below 0 less useful",
 )
 
 

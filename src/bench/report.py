@@ -1,0 +1,471 @@
+"""Tables and figures from the tidy runs table: one row per cell, one column per metric.
+
+Everything here is a pure function of that table (see ``bench.tracking.runs_table``) and the
+metrics' declared meaning (``MetricSpec``): summaries over seeds with Student-t 95% intervals,
+wide comparison tables with the best generator per dataset in bold, and figures in one shared
+style with one stable colour per generator. Failed cells are always counted and shown, never
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.transforms import blended_transform_factory
+from scipy.special import stdtrit
+
+from bench.errors import BenchError
+from bench.metrics.base import FAMILIES, MetricSpec
+
+IDENTITY_COLUMNS = ("run_id", "sweep_id", "cell_id", "cell", "dataset", "generator", "seed", "status", "error")
+SUMMARY_COLUMNS = ("dataset", "generator", "cells", "n", "failed", "mean", "std", "ci_low", "ci_high")
+CONFIDENCE = 0.95
+FINISHED = "FINISHED"
+
+# Okabe & Ito (2008), colour-blind safe; yellow and black last (yellow is faint on white).
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+STYLE: dict[str, object] = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 10.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+}
+
+
+def _example_runs() -> pd.DataFrame:
+    """A tiny runs table for the examples: 1 dataset x 2 generators x 2 seeds, one failed cell."""
+    rows = [("pima", "copy", 0, "FINISHED", 0.90), ("pima", "copy", 1, "FINISHED", 0.92),
+            ("pima", "marginals", 0, "FINISHED", 0.70), ("pima", "marginals", 1, "FAILED", math.nan)]
+    return pd.DataFrame([{
+        "run_id": f"r{i}", "sweep_id": "s", "cell_id": f"c{i}", "cell": f"{d}/{g}/seed={s}", "dataset": d,
+        "generator": g, "seed": s, "status": st, "error": "" if st == FINISHED else "boom",
+        "utility.tstr_auroc": v} for i, (d, g, s, st, v) in enumerate(rows)])
+
+
+def _example_spec() -> MetricSpec:
+    return MetricSpec("utility.tstr_auroc", goal="maximize", range=(0.0, 1.0), description="TSTR AUROC")
+
+
+# --------------------------------------------------------------------------------------------- numbers
+
+
+def _require_column(runs: pd.DataFrame, spec: MetricSpec) -> None:
+    if spec.name not in runs.columns:
+        raise BenchError(f"metric '{spec.name}' has no column in the runs table (no cell logged it)")
+
+
+def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Student-t confidence interval of the mean of ``values``; NaNs when fewer than two values.
+
+    Example:
+        >>> low, high = t_interval(np.array([1.0, 2.0, 3.0]))
+        >>> round(low, 3), round(high, 3)
+        (-0.484, 4.484)
+        >>> t_interval(np.array([1.0]))
+        (nan, nan)
+    """
+    n = len(values)
+    if n < 2:
+        return math.nan, math.nan
+    mean = float(np.mean(values))
+    half = float(stdtrit(n - 1, 0.5 + confidence / 2) * np.std(values, ddof=1) / math.sqrt(n))
+    return mean - half, mean + half
+
+
+def _summary_row(group: pd.DataFrame, column: str) -> dict[str, float | int]:
+    finished = group["status"] == FINISHED
+    values = group.loc[finished, column].dropna().to_numpy(dtype=float)
+    low, high = t_interval(values)
+    return {
+        "cells": len(group),
+        "n": len(values),
+        "failed": int((~finished).sum()),
+        "mean": float(np.mean(values)) if len(values) else math.nan,
+        "std": float(np.std(values, ddof=1)) if len(values) > 1 else math.nan,
+        "ci_low": low,
+        "ci_high": high,
+    }
+
+
+def summarise(runs: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
+    """One row per (dataset, generator): seeds with a value, failed cells, mean, std and 95% t-interval.
+
+    ``cells`` counts all cells of the pair, ``n`` the FINISHED ones with a value, ``failed`` those that
+    did not finish (FAILED, or never closed). With ``n == 1`` std and CI are NaN; with ``n == 0`` so is
+    the mean.
+
+    Example:
+        >>> summarise(_example_runs(), _example_spec())[["generator", "n", "failed", "mean"]]
+           generator  n  failed  mean
+        0       copy  2       0  0.91
+        1  marginals  1       1  0.70
+    """
+    _require_column(runs, spec)
+    rows = [{"dataset": dataset, "generator": generator, **_summary_row(group, spec.name)}
+            for (dataset, generator), group in runs.groupby(["dataset", "generator"], sort=True)]
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)).astype({"cells": int, "n": int, "failed": int})
+
+
+def best_generators(summary: pd.DataFrame, spec: MetricSpec) -> set[tuple[str, str]]:
+    """(dataset, generator) pairs whose mean no other generator of that dataset beats under ``spec.better``.
+
+    Exact ties are all best; pairs without a mean are never best.
+
+    Example:
+        >>> sorted(best_generators(summarise(_example_runs(), _example_spec()), _example_spec()))
+        [('pima', 'copy')]
+    """
+    best = set()
+    for dataset, group in summary.dropna(subset=["mean"]).groupby("dataset"):
+        means = list(zip(group["generator"], group["mean"]))
+        best |= {(dataset, g) for g, m in means if not any(spec.better(other, m) for _, other in means)}
+    return best
+
+
+def format_cell(row: pd.Series, bold: bool = False, digits: int = 3) -> str:
+    """Text for one comparison-table cell: ``mean ± half-width``, ``mean`` (n == 1) or ``failed (k/N)``.
+
+    Example:
+        >>> row = pd.Series({"cells": 3, "n": 2, "failed": 1, "mean": 0.8123, "ci_low": 0.8, "ci_high": 0.8246})
+        >>> format_cell(row, bold=True)
+        '**0.812 ± 0.012** (1 failed)'
+    """
+    n, failed, cells = int(row["n"]), int(row["failed"]), int(row["cells"])
+    if n == 0:
+        return f"failed ({failed}/{cells})" if failed else "no value"
+    text = f"{row['mean']:.{digits}f}"
+    if not math.isnan(row["ci_high"]):
+        text += f" ± {row['ci_high'] - row['mean']:.{digits}f}"
+    if bold:
+        text = f"**{text}**"
+    return text + (f" ({failed} failed)" if failed else "")
+
+
+def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> pd.DataFrame:
+    """Wide text table, rows generator, columns dataset; the best mean per dataset in bold.
+
+    Pairs that were never run are empty strings.
+
+    Example:
+        >>> comparison_table(_example_runs(), _example_spec())["pima"].to_dict()
+        {'copy': '**0.910 ± 0.127**', 'marginals': '0.700 (1 failed)'}
+    """
+    summary = summarise(runs, spec)
+    best = best_generators(summary, spec)
+    text = summary.assign(text=[format_cell(row, (row["dataset"], row["generator"]) in best, digits)
+                                for _, row in summary.iterrows()])
+    table = text.pivot(index="generator", columns="dataset", values="text").fillna("")
+    table.columns.name = None
+    return table
+
+
+# --------------------------------------------------------------------------------------------- tables
+
+
+def metric_file_stem(spec: MetricSpec) -> str:
+    """Stable file name stem of a metric's table and figure.
+
+    Example:
+        >>> metric_file_stem(_example_spec())
+        'utility_tstr_auroc'
+    """
+    return spec.name.replace(".", "_")
+
+
+def goal_text(spec: MetricSpec) -> str:
+    """Plain words for the goal: ``higher is better``, ``lower is better`` or ``closest to X is best``.
+
+    Example:
+        >>> goal_text(MetricSpec("privacy.x", goal=0.5, range=(0, 1), description="d"))
+        'closest to 0.5 is best'
+    """
+    if spec.goal == "maximize":
+        return "higher is better"
+    if spec.goal == "minimize":
+        return "lower is better"
+    return f"closest to {float(spec.goal):g} is best"
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A GitHub pipe table of a text DataFrame, index as the first column (no ``tabulate`` needed).
+
+    Example:
+        >>> print(markdown_table(pd.DataFrame({"pima": ["0.9"]}, index=pd.Index(["copy"], name="generator"))))
+        | generator | pima |
+        |:---|---:|
+        | copy | 0.9 |
+    """
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = [table.index.name or "", *table.columns]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
+             "|:---|" + "---:|" * len(table.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in (index, *row)) + " |"
+              for index, row in zip(table.index, table.itertuples(index=False))]
+    return "\n".join(lines)
+
+
+def metric_markdown(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> str:
+    """Markdown for one metric: a title line (name, arrow, description), a legend line and the table.
+
+    Example:
+        >>> metric_markdown(_example_runs(), _example_spec()).splitlines()[0]
+        '### utility.tstr_auroc ↑ — TSTR AUROC'
+    """
+    note = (f"{goal_text(spec).capitalize()}. Mean ± half-width of the {CONFIDENCE:.0%} Student-t interval "
+            "over seeds; best mean per dataset in bold; failed cells counted in brackets.")
+    table = markdown_table(comparison_table(runs, spec, digits))
+    return f"### {spec.name} {spec.arrow} — {spec.description}\n\n{note}\n\n{table}\n"
+
+
+def metric_columns(runs: pd.DataFrame) -> list[str]:
+    """Columns of the runs table that hold metrics (``<family>.<metric>``), in table order.
+
+    Example:
+        >>> metric_columns(_example_runs())
+        ['utility.tstr_auroc']
+    """
+    return [c for c in runs.columns if c not in IDENTITY_COLUMNS and str(c).partition(".")[0] in FAMILIES]
+
+
+def cells_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """The per-cell table: identity columns then metric columns, every row (failed ones included).
+
+    Example:
+        >>> list(cells_table(_example_runs()).columns)[-2:]
+        ['error', 'utility.tstr_auroc']
+    """
+    identity = [c for c in IDENTITY_COLUMNS if c in runs.columns]
+    return runs[identity + metric_columns(runs)].sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
+
+
+def present_specs(runs: pd.DataFrame, specs: list[MetricSpec]) -> list[MetricSpec]:
+    """The specs whose metric has a column in ``runs`` (a metric no cell logged is skipped).
+
+    Example:
+        >>> [s.name for s in present_specs(_example_runs(), [_example_spec()])]
+        ['utility.tstr_auroc']
+    """
+    return [spec for spec in specs if spec.name in runs.columns]
+
+
+def write_tables(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path) -> list[Path]:
+    """Write ``<metric>.csv`` (summary numbers) and ``<metric>.md`` (comparison) per metric, and ``cells.csv``.
+
+    Example:
+        >>> import tempfile
+        >>> paths = write_tables(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()))
+        >>> [p.name for p in paths]
+        ['utility_tstr_auroc.csv', 'utility_tstr_auroc.md', 'cells.csv']
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for spec in present_specs(runs, specs):
+        stem = metric_file_stem(spec)
+        summarise(runs, spec).to_csv(out_dir / f"{stem}.csv", index=False)
+        (out_dir / f"{stem}.md").write_text(metric_markdown(runs, spec), encoding="utf-8")
+        paths += [out_dir / f"{stem}.csv", out_dir / f"{stem}.md"]
+    cells_table(runs).to_csv(out_dir / "cells.csv", index=False)
+    return paths + [out_dir / "cells.csv"]
+
+
+# --------------------------------------------------------------------------------------------- style
+
+
+def generator_colours(generators: list[str]) -> dict[str, tuple[float, float, float]]:
+    """One RGB colour per generator, assigned in sorted-name order: Okabe-Ito first, then tab20.
+
+    The same set of generators always gets the same colours, whatever order they are given in.
+    Beyond 28 generators colours repeat.
+
+    Example:
+        >>> colours = generator_colours(["marginals", "copy"])
+        >>> colours == generator_colours(["copy", "marginals"]), colours["copy"] != colours["marginals"]
+        (True, True)
+    """
+    palette = [to_rgb(c) for c in OKABE_ITO]
+    palette += [tuple(c) for c in matplotlib.colormaps["tab20"].colors]
+    return {name: palette[i % len(palette)] for i, name in enumerate(sorted(set(generators)))}
+
+
+@contextmanager
+def report_style() -> Iterator[None]:
+    """Apply the report's matplotlib style (font sizes, no top/right spines, light y grid) inside a block.
+
+    Example:
+        >>> with report_style():
+        ...     matplotlib.rcParams["axes.spines.top"]
+        False
+    """
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+# --------------------------------------------------------------------------------------------- figures
+
+
+FAILED_COLOUR = "#b2182b"
+
+
+def _mark_failures(ax: Axes, x: int, row: pd.Series, top: float) -> None:
+    """Note failed cells: all failed (or no value) mid-panel with an 'x'; some failed just above the data."""
+    failed, cells = int(row["failed"]), int(row["cells"])
+    if int(row["n"]) == 0:
+        where = blended_transform_factory(ax.transData, ax.transAxes)
+        ax.plot(x, 0.5, marker="x", color=FAILED_COLOUR, markersize=7, mew=1.5, transform=where)
+        ax.text(x, 0.45, f"failed\n{failed}/{cells}" if failed else "no value", transform=where,
+                ha="center", va="top", fontsize=7, color=FAILED_COLOUR)
+    elif failed:
+        ax.annotate(f"{failed}/{cells} failed", (x, top), xytext=(0, 4), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=7, color=FAILED_COLOUR)
+
+
+def _plot_panel(ax: Axes, runs: pd.DataFrame, summary: pd.DataFrame, spec: MetricSpec,
+                generators: list[str], colours: dict[str, tuple[float, float, float]]) -> None:
+    """One dataset: per generator the seeds (faint dots), the mean and its CI, and any failed cells."""
+    rng = np.random.default_rng(0)  # the same jitter every time
+    for x, generator in enumerate(generators):
+        row = summary[summary["generator"] == generator]
+        if row.empty:  # this generator never ran on this dataset
+            continue
+        row = row.iloc[0]
+        colour = colours[generator]
+        cells = runs[(runs["generator"] == generator) & (runs["status"] == FINISHED)]
+        seeds = cells[spec.name].dropna().to_numpy(dtype=float)
+        ax.scatter(x + rng.uniform(-0.12, 0.12, len(seeds)), seeds, s=10, color=colour, alpha=0.35,
+                   linewidths=0, zorder=2)
+        if row["n"]:
+            half = row["ci_high"] - row["mean"]
+            ax.errorbar(x, row["mean"], yerr=None if math.isnan(half) else half, fmt="o", color=colour,
+                        markersize=6, capsize=4, elinewidth=1.5, zorder=3)
+        top = np.nanmax([row["mean"], row["ci_high"], *seeds]) if row["n"] else math.nan
+        _mark_failures(ax, x, row, top)
+    if not isinstance(spec.goal, str):
+        ax.axhline(float(spec.goal), color="#555555", linestyle="--", linewidth=0.8, zorder=1)
+    if spec.reference and spec.reference in runs.columns:
+        reference = runs.loc[runs["status"] == FINISHED, spec.reference].dropna()
+        if not reference.empty:
+            ax.axhline(float(reference.mean()), color="#555555", linestyle=":", linewidth=1.2, zorder=1)
+    ax.set_xticks(range(len(generators)), generators, rotation=30, ha="right", rotation_mode="anchor")
+    ax.set_xlim(-0.6, len(generators) - 0.4)
+    ax.margins(y=0.12)
+
+
+def _legend_handles(spec: MetricSpec) -> list[Line2D]:
+    handles = [
+        Line2D([], [], color="#444444", marker="o", linestyle="-",
+               label=f"mean ± {CONFIDENCE:.0%} t-interval over seeds"),
+        Line2D([], [], color="#444444", marker="o", linestyle="", markersize=4, alpha=0.35, label="single seed"),
+        Line2D([], [], color=FAILED_COLOUR, marker="x", linestyle="", label="failed cells (failed/total)"),
+    ]
+    if not isinstance(spec.goal, str):
+        handles.append(Line2D([], [], color="#555555", linestyle="--", label=f"target {float(spec.goal):g}"))
+    if spec.reference:
+        handles.append(Line2D([], [], color="#555555", linestyle=":", label=f"real-data reference ({spec.reference})"))
+    return handles
+
+
+def _figure_title(spec: MetricSpec, width_in: float) -> str:
+    chars = max(40, int(width_in * 72 / (0.55 * float(STYLE["figure.titlesize"]))))
+    return textwrap.fill(f"{spec.name} {spec.arrow}: {spec.description}", width=chars)
+
+
+def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3) -> Figure:
+    """One panel per dataset: each generator's seeds, mean and 95% t-interval, failed cells marked.
+
+    Panels share the y axis when the metric's declared range is finite. The figure is a bare
+    ``Figure`` (not registered with pyplot), so it needs no closing and never shows.
+
+    Example:
+        >>> fig = plot_metric(_example_runs(), _example_spec())
+        >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+        ['pima']
+    """
+    _require_column(runs, spec)
+    summary = summarise(runs, spec)
+    datasets = sorted(summary["dataset"].unique())
+    generators = sorted(summary["generator"].unique())
+    colours = generator_colours(generators)
+    ncols = max(1, min(len(datasets), max_cols))
+    nrows = max(1, math.ceil(len(datasets) / ncols))
+    width = 0.6 + ncols * (1.2 + 0.55 * len(generators))
+    with report_style():
+        fig = Figure(figsize=(width, 1.0 + 2.9 * nrows), layout="constrained")
+        share = all(math.isfinite(v) for v in spec.range)
+        axes = fig.subplots(nrows, ncols, sharey=share, squeeze=False).ravel()
+        for ax, dataset in zip(axes, datasets):
+            in_dataset = runs[runs["dataset"] == dataset]
+            _plot_panel(ax, in_dataset, summary[summary["dataset"] == dataset], spec, generators, colours)
+            ax.set_title(dataset)
+        for ax in axes[len(datasets):]:
+            ax.set_visible(False)
+        for ax in axes[::ncols]:
+            ax.set_ylabel(f"{spec.name} {spec.arrow}\n({goal_text(spec)})")
+        fig.suptitle(_figure_title(spec, width))
+        fig.legend(handles=_legend_handles(spec), loc="outside lower center", ncols=4, frameon=False)
+    return fig
+
+
+def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dpi: int = 300) -> list[Path]:
+    """Save ``<metric>.png`` (300 dpi) and ``<metric>.pdf`` per metric with a column; figures are closed.
+
+    Example:
+        >>> import tempfile
+        >>> paths = write_figures(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()), dpi=50)
+        >>> [p.name for p in paths]
+        ['utility_tstr_auroc.png', 'utility_tstr_auroc.pdf']
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for spec in present_specs(runs, specs):
+        fig = plot_metric(runs, spec)
+        stem = metric_file_stem(spec)
+        with report_style():
+            fig.savefig(out_dir / f"{stem}.png", dpi=dpi)
+            fig.savefig(out_dir / f"{stem}.pdf")
+        fig.clear()  # a bare Figure is not registered with pyplot: clearing releases its artists
+        paths += [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]
+    return paths
+
+
+def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
+                 name: str = "") -> dict[str, list[Path]]:
+    """Tables to ``results_dir/tables[/name]``, figures to ``results_dir/figures[/name]``; BenchError when no runs.
+
+    Example:
+        >>> build_report(pd.DataFrame(), [_example_spec()], Path("results"))
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: no runs found to report on (the runs table is empty); run `bench run` first
+    """
+    if runs is None or runs.empty:
+        raise BenchError("no runs found to report on (the runs table is empty); run `bench run` first")
+    results_dir = Path(results_dir)
+    return {
+        "tables": write_tables(runs, specs, results_dir / "tables" / name),
+        "figures": write_figures(runs, specs, results_dir / "figures" / name),
+    }

@@ -1,0 +1,217 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from bench import report
+from bench.errors import BenchError
+from bench.metrics.base import MetricSpec
+
+AUROC = MetricSpec("utility.tstr_auroc", goal="maximize", range=(0.0, 1.0),
+                   description="AUROC on the real holdout of a model trained on synthetic data")
+WALL = MetricSpec("cost.fit_wall_s", goal="minimize", range=(0.0, float("inf")), description="fit wall time (s)")
+SHARE = MetricSpec("privacy.dcr_share", goal=0.5, range=(0.0, 1.0), description="share of synthetic rows nearer train")
+ABSENT = MetricSpec("fairness.gap", goal="minimize", range=(0.0, 1.0), description="never logged")
+
+DATASETS = ("pima", "sepsis_like")
+GENERATORS = ("bayesian_network", "ctgan[epochs=100]", "marginals")
+# Per (dataset, generator): three seeds of (auroc, wall, share). One failed cell: pima/ctgan seed 2.
+VALUES = {
+    ("pima", "bayesian_network"): [(0.80, 2.0, 0.48), (0.82, 2.2, 0.52), (0.81, 2.1, 0.50)],
+    ("pima", "ctgan[epochs=100]"): [(0.70, 30.0, 0.60), (0.74, 31.0, 0.62), None],
+    ("pima", "marginals"): [(0.60, 0.5, 0.70), (0.61, 0.6, 0.71), (0.62, 0.4, 0.69)],
+    ("sepsis_like", "bayesian_network"): [(0.75, 9.0, 0.40), (0.77, 9.5, 0.42), (0.76, 9.2, 0.41)],
+    ("sepsis_like", "ctgan[epochs=100]"): [(0.78, 90.0, 0.55), (0.80, 95.0, 0.56), (0.79, 92.0, 0.54)],
+    ("sepsis_like", "marginals"): [(0.65, 1.0, 0.80), (0.66, 1.1, 0.81), (0.64, 0.9, 0.79)],
+}
+
+
+def make_runs(values=VALUES):
+    rows = []
+    for (dataset, generator), seeds in values.items():
+        for seed, metrics in enumerate(seeds):
+            failed = metrics is None
+            auroc, wall, share = (math.nan,) * 3 if failed else metrics
+            rows.append({
+                "run_id": f"run{len(rows)}", "sweep_id": "sweep0", "cell_id": f"id{len(rows)}",
+                "cell": f"{dataset}/{generator}/seed={seed}", "dataset": dataset, "generator": generator,
+                "seed": seed, "status": "FAILED" if failed else "FINISHED", "error": "OOM" if failed else "",
+                "utility.tstr_auroc": auroc, "cost.fit_wall_s": wall, "privacy.dcr_share": share,
+            })
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def runs():
+    return make_runs()
+
+
+def row(summary, dataset, generator):
+    found = summary[(summary["dataset"] == dataset) & (summary["generator"] == generator)]
+    assert len(found) == 1
+    return found.iloc[0]
+
+
+def test_summary_has_one_row_per_pair_and_a_student_t_interval(runs):
+    summary = report.summarise(runs, AUROC)
+    assert len(summary) == len(DATASETS) * len(GENERATORS)
+    assert list(summary.columns[:5]) == ["dataset", "generator", "cells", "n", "failed"]
+    values = np.array([0.80, 0.82, 0.81])
+    half = stats.t.ppf(0.975, df=2) * values.std(ddof=1) / math.sqrt(3)
+    bn = row(summary, "pima", "bayesian_network")
+    assert bn["n"] == 3 and bn["failed"] == 0
+    assert bn["mean"] == pytest.approx(values.mean())
+    assert bn["std"] == pytest.approx(values.std(ddof=1))
+    assert (bn["ci_low"], bn["ci_high"]) == pytest.approx((values.mean() - half, values.mean() + half))
+    low, high = stats.t.interval(0.95, df=2, loc=values.mean(), scale=stats.sem(values))
+    assert (bn["ci_low"], bn["ci_high"]) == pytest.approx((low, high))
+
+
+def test_failed_cells_are_counted_not_dropped(runs):
+    ctgan = row(report.summarise(runs, AUROC), "pima", "ctgan[epochs=100]")
+    assert (ctgan["cells"], ctgan["n"], ctgan["failed"]) == (3, 2, 1)
+    assert ctgan["mean"] == pytest.approx(0.72)
+    assert "(1 failed)" in report.comparison_table(runs, AUROC).loc["ctgan[epochs=100]", "pima"]
+
+
+def test_a_single_seed_gets_no_interval_and_no_seed_gets_no_mean():
+    values = {("pima", "copy"): [(0.9, 1.0, 0.5)], ("pima", "marginals"): [None, None]}
+    runs = make_runs(values)
+    summary = report.summarise(runs, AUROC)
+    copy, marginals = row(summary, "pima", "copy"), row(summary, "pima", "marginals")
+    assert copy["n"] == 1 and copy["mean"] == 0.9
+    assert math.isnan(copy["std"]) and math.isnan(copy["ci_low"]) and math.isnan(copy["ci_high"])
+    assert (marginals["n"], marginals["failed"]) == (0, 2) and math.isnan(marginals["mean"])
+    table = report.comparison_table(runs, AUROC)
+    assert table.loc["copy", "pima"] == "**0.900**"
+    assert table.loc["marginals", "pima"] == "failed (2/2)"
+
+
+def test_comparison_cells_show_mean_and_half_width(runs):
+    table = report.comparison_table(runs, AUROC)
+    assert list(table.index) == sorted(GENERATORS) and list(table.columns) == list(DATASETS)
+    summary = report.summarise(runs, AUROC)
+    marginals = row(summary, "pima", "marginals")
+    expected = f"{marginals['mean']:.3f} ± {marginals['ci_high'] - marginals['mean']:.3f}"
+    assert table.loc["marginals", "pima"] == expected
+
+
+def bold(table):
+    return {(g, d) for g in table.index for d in table.columns if table.loc[g, d].startswith("**")}
+
+
+def test_best_is_bold_for_maximize(runs):
+    assert bold(report.comparison_table(runs, AUROC)) == {
+        ("bayesian_network", "pima"), ("ctgan[epochs=100]", "sepsis_like")}
+
+
+def test_best_is_bold_for_minimize(runs):
+    assert bold(report.comparison_table(runs, WALL)) == {("marginals", "pima"), ("marginals", "sepsis_like")}
+
+
+def test_best_is_bold_for_a_target_goal(runs):
+    # target 0.5: bayesian_network (0.50) on pima, ctgan (0.55) beats bayesian_network (0.41) on sepsis_like
+    assert bold(report.comparison_table(runs, SHARE)) == {
+        ("bayesian_network", "pima"), ("ctgan[epochs=100]", "sepsis_like")}
+
+
+def test_a_generator_with_only_failures_is_never_best():
+    values = {("pima", "a"): [None], ("pima", "b"): [(0.6, 1.0, 0.5)]}
+    assert bold(report.comparison_table(make_runs(values), AUROC)) == {("b", "pima")}
+
+
+def test_generator_colours_are_stable_and_distinct():
+    names = ["marginals", "ctgan[epochs=100]", "bayesian_network", "copy", "tvae"]
+    colours = report.generator_colours(names)
+    assert colours == report.generator_colours(list(reversed(names))) == report.generator_colours(names + names[:2])
+    assert len(set(colours.values())) == len(names)
+    assert all(len(c) == 3 and all(0 <= v <= 1 for v in c) for c in colours.values())
+    many = report.generator_colours([f"g{i:02d}" for i in range(20)])
+    assert len(set(many.values())) == 20
+
+
+def test_style_is_applied_only_inside_the_block():
+    import matplotlib
+
+    before = matplotlib.rcParams["axes.spines.top"]
+    with report.report_style():
+        assert matplotlib.rcParams["axes.spines.top"] is False
+    assert matplotlib.rcParams["axes.spines.top"] == before
+
+
+def test_tables_are_written_with_stable_names(runs, tmp_path):
+    out = tmp_path / "tables" / "quick"
+    paths = report.write_tables(runs, [AUROC, WALL, ABSENT], out)
+    assert [p.name for p in paths] == [
+        "utility_tstr_auroc.csv", "utility_tstr_auroc.md", "cost_fit_wall_s.csv", "cost_fit_wall_s.md", "cells.csv"]
+    assert all(p.is_file() and p.parent == out for p in paths)
+    assert not list(out.glob("fairness_gap*"))
+    summary = pd.read_csv(out / "utility_tstr_auroc.csv")
+    assert len(summary) == 6 and summary["failed"].sum() == 1
+    markdown = (out / "utility_tstr_auroc.md").read_text(encoding="utf-8")
+    title = markdown.splitlines()[0]
+    assert "utility.tstr_auroc" in title and "↑" in title and AUROC.description in title
+    assert "↓" in (out / "cost_fit_wall_s.md").read_text(encoding="utf-8").splitlines()[0]
+    assert "| generator | pima | sepsis_like |" in markdown
+    assert "**0.810 ± " in markdown and "(1 failed)" in markdown
+    cells = pd.read_csv(out / "cells.csv")
+    assert len(cells) == len(runs) and (cells["status"] == "FAILED").sum() == 1
+    assert list(cells.columns[:9]) == list(report.IDENTITY_COLUMNS)
+    assert {"utility.tstr_auroc", "cost.fit_wall_s", "privacy.dcr_share"} <= set(cells.columns)
+
+
+def test_markdown_escapes_pipes():
+    table = pd.DataFrame({"pima": ["0.9"]}, index=pd.Index(["a|b"], name="generator"))
+    assert "| a\\|b | 0.9 |" in report.markdown_table(table)
+
+
+def test_plot_marks_failed_cells_and_labels_the_goal(runs):
+    values = dict(VALUES)
+    values[("sepsis_like", "marginals")] = [None, None, None]
+    fig = report.plot_metric(make_runs(values), AUROC)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == list(DATASETS)
+    assert "↑" in axes[0].get_ylabel()
+    assert AUROC.description in fig.get_suptitle().replace("\n", " ")
+    texts = [t.get_text() for ax in axes for t in ax.texts]
+    assert "1/3 failed" in texts and "failed\n3/3" in texts
+    assert [t.get_text() for t in axes[0].get_xticklabels()] == sorted(GENERATORS)
+
+
+def test_figures_are_real_png_and_pdf(runs, tmp_path):
+    paths = report.write_figures(runs, [AUROC, ABSENT, SHARE], tmp_path / "figures", dpi=60)
+    assert [p.name for p in paths] == [
+        "utility_tstr_auroc.png", "utility_tstr_auroc.pdf", "privacy_dcr_share.png", "privacy_dcr_share.pdf"]
+    for path in paths:
+        data = path.read_bytes()
+        assert len(data) > 1000
+        assert data.startswith(b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"%PDF")
+
+
+def test_build_report_writes_tables_and_figures(runs, tmp_path):
+    outputs = report.build_report(runs, [WALL], tmp_path)
+    assert {p.parent.name for p in outputs["tables"]} == {"tables"}
+    assert [p.name for p in outputs["figures"]] == ["cost_fit_wall_s.png", "cost_fit_wall_s.pdf"]
+
+
+def test_empty_runs_raise_a_clear_error(tmp_path):
+    with pytest.raises(BenchError, match="no runs found"):
+        report.build_report(pd.DataFrame(), [AUROC], tmp_path)
+    assert not (tmp_path / "tables").exists()
+
+
+def test_a_missing_metric_column_is_a_clear_error_for_one_metric(runs):
+    with pytest.raises(BenchError, match="fairness.gap"):
+        report.summarise(runs, ABSENT)
+
+
+def test_reference_metric_is_drawn_at_its_mean_per_dataset(runs):
+    with_reference = MetricSpec(AUROC.name, goal="maximize", range=(0.0, 1.0), description="d",
+                                reference="utility.trtr_auroc")
+    runs = runs.assign(**{"utility.trtr_auroc": np.where(runs["dataset"] == "pima", 0.9, 0.8)})
+    fig = report.plot_metric(runs, with_reference)
+    levels = {ax.get_title(): [line.get_ydata()[0] for line in ax.lines if line.get_linestyle() == ":"]
+              for ax in fig.axes if ax.get_visible()}
+    assert levels == {"pima": [pytest.approx(0.9)], "sepsis_like": [pytest.approx(0.8)]}
