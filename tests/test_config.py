@@ -67,7 +67,7 @@ def test_entry_parser_errors_name_the_entry(text, message):
     (VALID + "metrics: [fidelty]\n", "unknown family 'fidelty'"),
     (VALID + "timeout_s: soon\n", "'timeout_s' must be a non-negative integer"),
     ("name: t\n", "missing required key 'datasets'"),
-    ("- just a list\n", "expected a mapping"),
+    ("- just a list\n", "expected a mapping of benchmark file keys"),
 ])
 def test_bad_benchmark_files_are_refused_with_file_and_key(tmp_path, change, message):
     with pytest.raises(BenchError, match=message) as info:

@@ -55,6 +55,23 @@ def synthesize(cell: Cell, split: Split) -> tuple[pd.DataFrame, list[MetricResul
     return synthetic, fit_cost.as_results() + sample_cost.as_results()
 
 
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per-column aggregates safe to show: missing share, mean, sd, quartiles, number of categories.
+
+    Minimum and maximum are left out on purpose: for a generator that copies (``copy``) or memorises,
+    they are single real patients' values.
+
+    Example:
+        >>> import pandas as pd
+        >>> summary(pd.DataFrame({"x": [1.0, 2.0, None, 4.0]})).loc["x", "missing"]
+        0.25
+    """
+    numeric = table.select_dtypes("number")
+    out = pd.DataFrame({"missing": table.isna().mean(), "distinct": table.nunique()})
+    stats = numeric.describe(percentiles=[0.25, 0.5, 0.75]).T[["mean", "std", "25%", "50%", "75%"]]
+    return out.join(stats).round(3)
+
+
 def evaluate(cell: Cell, split: Split, synthetic: pd.DataFrame) -> list[MetricResult]:
     """Score the synthetic table against the real split; the evaluation's own cost is included."""
     with measure("evaluate") as evaluate_cost:
@@ -115,5 +132,5 @@ def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: st
                 int(split_seed), int(n_synthetic), tuple(metric_families))
 
 
-__all__ = ["CellResult", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard",
+__all__ = ["CellResult", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard", "summary",
            "synthesize"]

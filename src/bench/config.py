@@ -19,6 +19,7 @@ import bench
 from bench import datasets, generators
 from bench.errors import BenchError, did_you_mean
 from bench.metrics import DEFAULT_FAMILIES, families
+from bench.yaml_files import read_mapping
 
 KEYS = {
     "name": "benchmark name (also the MLflow experiment)",
@@ -197,14 +198,7 @@ def load_benchmark(path: Path | str) -> Benchmark:
         True
     """
     path = Path(path)
-    if not path.is_file():
-        raise BenchError(f"benchmark file not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise BenchError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise BenchError(f"{path}: expected a mapping with keys {', '.join(REQUIRED)}")
+    raw = read_mapping(path, "benchmark file")
     for key in raw:
         if key not in KEYS:
             raise BenchError(f"{path}: unknown key '{key}'; {did_you_mean(key, list(KEYS))}")

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bench.errors import BenchError
+from bench.yaml_files import read_mapping
 
 COLUMN_TYPES = ("numerical", "categorical", "ordinal", "datetime")
 FAMILIES = ("diabetes", "cardiovascular", "sepsis", "other")
@@ -113,15 +112,7 @@ def load_card(path: Path | str) -> DatasetCard:
         'pima'
     """
     path = Path(path)
-    if not path.is_file():
-        raise BenchError(f"dataset card not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise BenchError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise BenchError(f"{path}: expected a mapping of card keys, got {type(raw).__name__}")
-    return parse_card(raw, where=str(path), path=path)
+    return parse_card(read_mapping(path, "dataset card"), where=str(path), path=path)
 
 
 def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = None) -> DatasetCard:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -91,7 +90,3 @@ def load_split(name: str, split_seed: int = 0, fractions: tuple[float, float, fl
     frame, the_card = load(name, **options)
     return make_split(frame, the_card, split_seed=split_seed, fractions=fractions)
 
-
-def describe_options(options: dict[str, Any]) -> str:
-    """A stable text form of loader options, for cell ids and names."""
-    return json.dumps(options, sort_keys=True)
