@@ -102,10 +102,8 @@ class Generator(ABC):
                                      f"data ({dtype}), got {values.dtype}")
             if pd.api.types.is_integer_dtype(dtype):
                 out[column] = np.round(values.astype(float)).astype(dtype)
-            elif pd.api.types.is_numeric_dtype(dtype):
-                out[column] = values.astype(dtype)
             else:
-                out[column] = values.astype(dtype) if dtype != object else values.astype(object)
+                out[column] = values.astype(dtype)
         if out.select_dtypes("number").apply(lambda s: np.isinf(s).any()).any():
             raise GeneratorError(f"{self.name}: produced infinite values")
         return out
