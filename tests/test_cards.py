@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,15 @@ def test_pima_card_declares_missing_zeros_and_age_bands():
     ({"colums": {}}, "unknown key(s): colums"),
     ({"sensitive": {"x": {"bins": [0, 10, 20], "labels": ["low"]}}}, "needs 2 labels, got 1"),
     ({"source": {"files": [{"name": "f.csv", "sha256": "abc"}]}}, "must be 64 hex digits"),
+    ({"rules": ["x >> > 0"]}, "rules[0] does not parse: 'x >> > 0'"),
+    ({"rules": ["z > 0"]}, "rules[0] 'z > 0' uses unknown column(s) ['z']"),
+    ({"cleaning": [{"rule": "x > 0"}]}, "cleaning[0] needs 'rule'"),
+    ({"excluded": {"x": {"type": "numerical", "reason": "r"}}}, "excluded column 'x' is also in 'columns'"),
+    ({"excluded": {"t": {"type": "float", "reason": "r"}}}, "excluded.t.type is 'float'"),
+    ({"derive": {"x": "(("}}, "derive.x does not parse"),
 ])
 def test_bad_cards_are_refused_with_the_key_named(change, message):
-    with pytest.raises(BenchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(BenchError, match=re.escape(message)):
         parse_card({**MINIMAL, **change}, where="my_card.yaml")
 
 
@@ -55,3 +62,10 @@ def test_unreadable_card_file_is_a_clear_error(tmp_path: Path):
     bad.write_text("name: [unclosed")
     with pytest.raises(BenchError, match="not valid YAML"):
         load_card(bad)
+
+
+def test_excluded_columns_come_back_only_on_request():
+    card = parse_card({**MINIMAL, "excluded": {"t": {"type": "numerical", "reason": "leaks the outcome"}},
+                       "cleaning": [{"rule": "t >= 0", "reason": "days"}], "rules": ["abs(x) < 10"]})
+    assert "t" not in card.columns and card.with_excluded().columns["t"] == "numerical"
+    assert card.cleaning[0]["reason"] == "days"

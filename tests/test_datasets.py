@@ -58,3 +58,8 @@ def test_sepsis_like_split_through_the_registry_is_reproducible():
     pd.testing.assert_frame_equal(a.train, b.train)
     assert a.sizes() == {"train": 600, "holdout": 200, "control": 200}
     assert np.isclose(a.train[a.card.target].mean(), a.holdout[a.card.target].mean(), atol=0.02)
+
+
+def test_unknown_loader_option_is_refused_with_the_accepted_ones():
+    with pytest.raises(BenchError, match=r"dataset 'sepsis_like' has no option\(s\) \['clean'\]; its options: n_patients, seed"):
+        datasets.load("sepsis_like", clean=False)

@@ -8,7 +8,8 @@ what an attacker wants (secrets) and which values are clinically impossible (rul
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import ast
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ FAMILIES = ("diabetes", "cardiovascular", "sepsis", "other")
 TASKS = ("binary_classification",)
 REQUIRED_KEYS = ("name", "family", "title", "licence", "citation", "target", "positive_label", "columns")
 OPTIONAL_KEYS = (
-    "description", "task", "source", "sensitive", "quasi_identifiers", "secrets", "rules", "missing",
-    "caveats", "generator",
+    "description", "task", "source", "derive", "excluded", "cleaning", "sensitive", "quasi_identifiers", "secrets",
+    "rules", "missing", "caveats", "generator",
 )
 
 
@@ -92,6 +93,9 @@ class DatasetCard:
     missing: dict[str, Any] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
     generator: dict[str, Any] = field(default_factory=dict)
+    derive: dict[str, str] = field(default_factory=dict)
+    excluded: dict[str, dict[str, str]] = field(default_factory=dict)
+    cleaning: tuple[dict[str, str], ...] = ()
     path: Path | None = None
 
     @property
@@ -102,6 +106,11 @@ class DatasetCard:
     def columns_of_type(self, *types: str) -> list[str]:
         """Columns whose declared type is one of ``types``, in card order."""
         return [c for c, t in self.columns.items() if t in types]
+
+    def with_excluded(self) -> "DatasetCard":
+        """This card with its ``excluded`` columns put back (e.g. a leaky column, for a study of the leak)."""
+        columns = {**self.columns, **{c: spec["type"] for c, spec in self.excluded.items()}}
+        return replace(self, columns=columns, excluded={})
 
 
 def load_card(path: Path | str) -> DatasetCard:
@@ -144,6 +153,12 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
 
     if raw["target"] not in known:
         raise BenchError(f"{where}: target '{raw['target']}' is not in 'columns'")
+    derive = _parse_derive(where, raw.get("derive") or {})
+    excluded = _parse_excluded(where, known, raw.get("excluded") or {})
+    rules = tuple(_check_expression(where, f"rules[{i}]", rule, known)
+                  for i, rule in enumerate(raw.get("rules") or ()))
+    cleaning = tuple(_parse_cleaning(where, i, item, known | set(excluded))
+                     for i, item in enumerate(raw.get("cleaning") or ()))
     source = raw.get("source") or {}
     sources = tuple(_parse_source_file(where, i, f) for i, f in enumerate(source.get("files") or []))
     return DatasetCard(
@@ -163,10 +178,13 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
                         for col, spec in (raw.get("sensitive") or {}).items()),
         quasi_identifiers=known_columns("quasi_identifiers"),
         secrets=known_columns("secrets"),
-        rules=tuple(raw.get("rules") or ()),
+        rules=rules,
         missing=dict(raw.get("missing") or {}),
         caveats=tuple(raw.get("caveats") or ()),
         generator=dict(raw.get("generator") or {}),
+        derive=derive,
+        excluded=excluded,
+        cleaning=cleaning,
         path=path,
     )
 
@@ -197,3 +215,48 @@ def _parse_sensitive(where: str, known: set[str], column: str, spec: dict[str, A
     if list(bins) != sorted(bins):
         raise BenchError(f"{where}: sensitive.{column}.bins must increase")
     return SensitiveAttribute(column=column, bins=bins, labels=labels)
+
+
+def _check_expression(where: str, key: str, expression: Any, known: set[str] | None) -> str:
+    """A rule must be a Python-syntax expression (as ``DataFrame.eval`` reads it) over known columns."""
+    if not isinstance(expression, str) or not expression.strip():
+        raise BenchError(f"{where}: {key} must be a non-empty expression string, got {expression!r}")
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError as exc:
+        raise BenchError(f"{where}: {key} does not parse: '{expression}' ({exc.msg})") from exc
+    if known is not None:
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        called = {node.func.id for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        unknown = sorted(names - called - known - {"True", "False"})
+        if unknown:
+            raise BenchError(f"{where}: {key} '{expression}' uses unknown column(s) {unknown}")
+    return expression
+
+
+def _parse_derive(where: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise BenchError(f"{where}: 'derive' must map a column name to an expression over the file's columns")
+    return {str(column): _check_expression(where, f"derive.{column}", expr, None) for column, expr in raw.items()}
+
+
+def _parse_excluded(where: str, known: set[str], raw: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(raw, dict):
+        raise BenchError(f"{where}: 'excluded' must map a column name to {{type, reason}}")
+    out = {}
+    for column, spec in raw.items():
+        if column in known:
+            raise BenchError(f"{where}: excluded column '{column}' is also in 'columns'")
+        if not isinstance(spec, dict) or "reason" not in spec:
+            raise BenchError(f"{where}: excluded.{column} needs a 'type' and a 'reason'")
+        _expect_choice(where, f"excluded.{column}.type", spec.get("type"), COLUMN_TYPES)
+        out[str(column)] = {"type": spec["type"], "reason": str(spec["reason"])}
+    return out
+
+
+def _parse_cleaning(where: str, index: int, raw: Any, known: set[str]) -> dict[str, str]:
+    if not isinstance(raw, dict) or "rule" not in raw or "reason" not in raw:
+        raise BenchError(f"{where}: cleaning[{index}] needs 'rule' (rows where it is false are dropped) and 'reason'")
+    return {"rule": _check_expression(where, f"cleaning[{index}].rule", raw["rule"], known),
+            "reason": str(raw["reason"])}

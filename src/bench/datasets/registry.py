@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -21,8 +22,8 @@ Loader = Callable[..., pd.DataFrame]
 class DatasetEntry:
     """How to build one named dataset: its card file and the loader that turns it into a table.
 
-    The loader is called as ``loader(card, **options)``; options are loader-specific (for the
-    simulator: ``n_patients`` and ``seed``).
+    The loader is called as ``loader(card, **options)``; options are its keyword arguments (for CSV
+    files ``clean`` and ``include_excluded``; for the simulator ``n_patients`` and ``seed``).
     """
 
     name: str
@@ -33,7 +34,7 @@ class DatasetEntry:
 DATASETS: dict[str, DatasetEntry] = {
     entry.name: entry
     for entry in (
-        DatasetEntry("pima", "pima.yaml", lambda card, **_: load_csv_table(card)),
+        DatasetEntry("pima", "pima.yaml", load_csv_table),
         DatasetEntry("sepsis_like", "sepsis_like.yaml", sepsis_like.load),
     )
 }
@@ -75,7 +76,14 @@ def load(name: str, **options: Any) -> tuple[pd.DataFrame, DatasetCard]:
         1000
     """
     the_card = card(name)
-    frame = entry(name).loader(the_card, **options)
+    loader = entry(name).loader
+    accepted = [p for p in inspect.signature(loader).parameters if p != "card"]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise BenchError(f"dataset '{name}' has no option(s) {unknown}; its options: {', '.join(accepted) or 'none'}")
+    frame = loader(the_card, **options)
+    if options.get("include_excluded"):
+        the_card = the_card.with_excluded()
     return frame, the_card
 
 
