@@ -3,7 +3,8 @@ import time
 import numpy as np
 import pytest
 
-from bench.cost import COST_METRICS, measure
+from bench.cost import measure
+from bench.metrics.cost import COST_METRICS
 
 
 def test_peak_memory_of_a_stage_sees_a_large_allocation():

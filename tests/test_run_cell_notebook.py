@@ -1,8 +1,6 @@
 """End to end: the runner executes notebooks/run_cell.ipynb with Papermill and logs to MLflow."""
 
-from pathlib import Path
 
-import mlflow
 import nbformat
 import papermill
 import pytest

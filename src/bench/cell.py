@@ -31,9 +31,11 @@ class CellResult:
         return scorecard(self.results)
 
 
-def load_split(cell: Cell) -> Split:
-    """The cell's real data, split deterministically by ``cell.split_seed``."""
-    return datasets.load_split(cell.dataset, split_seed=cell.split_seed, **cell.dataset_options)
+def load_split(cell: Cell) -> tuple[Split, list[MetricResult]]:
+    """The cell's real data, split deterministically by ``cell.split_seed``, and what loading cost."""
+    with measure("load") as load_cost:
+        split = datasets.load_split(cell.dataset, split_seed=cell.split_seed, **cell.dataset_options)
+    return split, load_cost.as_results()
 
 
 def synthesize(cell: Cell, split: Split) -> tuple[pd.DataFrame, list[MetricResult]]:
@@ -42,7 +44,7 @@ def synthesize(cell: Cell, split: Split) -> tuple[pd.DataFrame, list[MetricResul
     Example:
         >>> from bench.config import Cell
         >>> cell = Cell("doc", "sepsis_like", {"n_patients": 1000}, "marginals", {}, seed=0)
-        >>> synthetic, costs = synthesize(cell, load_split(cell))
+        >>> synthetic, costs = synthesize(cell, load_split(cell)[0])
         >>> len(synthetic), costs[0].name
         (600, 'cost.fit_wall_s')
     """
@@ -114,9 +116,9 @@ def scorecard(results: list[MetricResult]) -> pd.DataFrame:
 
 def run_cell(cell: Cell, run_id: str = "", tracking_uri: str = "") -> CellResult:
     """All steps of a cell in this process: load, synthesize, evaluate, log."""
-    split = load_split(cell)
+    split, load_costs = load_split(cell)
     synthetic, costs = synthesize(cell, split)
-    results = evaluate(cell, split, synthetic) + costs
+    results = evaluate(cell, split, synthetic) + load_costs + costs
     log(cell, results, run_id, tracking_uri)
     return CellResult(cell, synthetic, results)
 

@@ -23,14 +23,95 @@ def _print_rows(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
+    """``bench datasets``: one line per registered dataset; loads the ones available offline to count rows.
+
+    Nothing is downloaded; exits 1 if a dataset available offline fails to load. Example: ``bench datasets``.
+    """
     from bench import datasets
 
-    rows = []
+    rows, errors = [], []
     for name in datasets.names():
-        card = datasets.card(name)
-        source = "embedded simulator" if not card.sources else ", ".join(s.name for s in card.sources)
-        rows.append((name, card.family, card.target, card.licence, source))
-    _print_rows(rows, ("name", "family", "target", "licence", "source"))
+        entry = datasets.registry.entry(name)
+        if entry.user_data:
+            continue
+        try:
+            row, error = _dataset_row(name)
+        except BenchError as exc:  # the card itself is broken
+            row, error = (name, "?", "-", "-", "-", "-", "-", "card error"), str(exc)
+        rows.append(row)
+        if error:
+            errors.append(f"{name}: {error}")
+    _print_rows(rows, ("name", "family", "rows", "columns", "target", "prevalence", "licence", "offline"))
+    users = [name for name in datasets.names() if datasets.registry.entry(name).user_data]
+    for name in users:
+        print(f"\n{name}[path=/abs/ward.csv,card=/abs/ward.yaml]: your own CSV described by your card "
+              f"(check them with `bench datasets validate CARD --file CSV`)")
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _dataset_row(name: str) -> tuple[tuple[str, ...], str]:
+    """The listing row of one dataset, and the reason it could not be loaded ('' when it could)."""
+    import inspect
+
+    from bench import datasets
+    from bench.datasets.fetch import find_offline
+
+    card = datasets.card(name)
+    if card.sources:
+        found = find_offline(card.sources[0])
+        offline = f"yes ({found[1]})" if found else "no (download)"
+    else:
+        offline = "embedded simulator"
+        found = None
+    row = [name, card.family, "-", str(len(card.columns)), card.target, "-", _short(card.licence), offline]
+    if card.sources and found is None:
+        return tuple(row), ""
+    try:
+        frame, card = datasets.load(name)
+    except BenchError as exc:
+        row[2] = "error"
+        return tuple(row), str(exc)
+    size = f"{len(frame):,}"
+    if not card.sources:
+        default = inspect.signature(datasets.registry.entry(name).loader).parameters.get("n_patients")
+        size += " (default)" if default is not None else ""
+    prevalence = frame[card.target].isin([card.positive_label]).mean()
+    row[2], row[3], row[5] = size, str(frame.shape[1]), f"{100 * prevalence:.1f}%"
+    return tuple(row), ""
+
+
+def _short(text: str, width: int = 36) -> str:
+    """The head of a licence text: up to its first parenthesis or semicolon, at most ``width`` characters."""
+    head = text.split(" (")[0].split(";")[0].strip()
+    return head if len(head) <= width else head[: width - 3] + "..."
+
+
+def cmd_datasets_validate(args: argparse.Namespace) -> int:
+    """``bench datasets validate CARD [--file CSV]``: 0 clean, 1 problems found, 2 unusable input.
+
+    Example: ``bench datasets validate /data/ward.yaml --file /data/ward.csv``.
+    """
+    from bench.datasets.user_data import check_card
+
+    check = check_card(args.card, args.file)
+    if check.card is None:
+        print(f"card  {check.card_path}: does not parse")
+    else:
+        card = check.card
+        print(f"card  {check.card_path}: dataset '{card.name}', target '{card.target}' "
+              f"(positive {card.positive_label!r}), {len(card.columns)} columns")
+    if check.file is not None:
+        print(f"file  {check.file} ({check.origin}): {check.rows_read:,} rows read, {check.rows_kept:,} kept")
+    for note in check.notes:
+        print(f"note  {note}")
+    if check.problems:
+        print(f"{len(check.problems)} problem{'s' if len(check.problems) > 1 else ''}:")
+        for problem in check.problems:
+            print("  - " + problem.replace("\n", "\n    "))
+        return 1
+    print("ok: no problems found")
     return 0
 
 
@@ -112,7 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bench", description=(
         "Benchmark synthetic health data: fidelity, utility (TSTR), fairness, privacy and cost."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("datasets", help="list the registered datasets").set_defaults(func=cmd_datasets)
+    data = commands.add_parser("datasets", help="list the registered datasets; `datasets validate` checks a card")
+    data.set_defaults(func=cmd_datasets)
+    data_commands = data.add_subparsers(dest="datasets_command", metavar="SUBCOMMAND")
+    validate = data_commands.add_parser(
+        "validate", help="check a dataset card and its file; exit 0 clean, 1 problems, 2 unusable input")
+    validate.add_argument("card", help="dataset card YAML, e.g. datasets/pima.yaml or your own ward.yaml")
+    validate.add_argument("--file", help="CSV to check (default: the card's source file from the cache or mirror)")
+    validate.set_defaults(func=cmd_datasets_validate)
     commands.add_parser("generators", help="list the registered generators").set_defaults(func=cmd_generators)
     commands.add_parser("metrics", help="list the metrics and what they mean").set_defaults(func=cmd_metrics)
     run = commands.add_parser("run", help="run a benchmark file (skips cells that already finished)")

@@ -17,6 +17,7 @@ import yaml
 
 import bench
 from bench import datasets, generators
+from bench.datasets import splits
 from bench.errors import BenchError, did_you_mean
 from bench.metrics import DEFAULT_FAMILIES, families
 from bench.yaml_files import read_mapping
@@ -33,6 +34,9 @@ KEYS = {
     "timeout_s": "per notebook-cell execution timeout in seconds (default 3600)",
 }
 REQUIRED = ("name", "datasets", "generators", "seeds")
+# How every cell splits its data; part of the cell id, so changing a default re-runs the cells.
+SPLIT_SETTINGS = {"fractions": list(splits.DEFAULT_FRACTIONS), "max_eval": splits.DEFAULT_MAX_EVAL,
+                  "max_train": None, "min_class_rows": splits.DEFAULT_MIN_CLASS_ROWS}
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,17 @@ class Cell:
         return "".join(c if c.isalnum() or c in keep else "_" for c in self.name.replace("/", "__"))
 
     def spec(self) -> dict[str, Any]:
-        """Everything that determines the cell's numbers, including the card checksum and package version."""
+        """Everything that determines the cell's numbers, including the card checksum and package version.
+
+        For your own data (``user_csv``) the checksum covers the card named by the ``card`` option and
+        the data file named by ``path``, so editing either re-runs the cell.
+        """
         return {
             "dataset": self.dataset, "dataset_options": self.dataset_options,
-            "card_sha256": datasets.card_checksum(self.dataset),
+            "card_sha256": datasets.card_checksum(self.dataset, **self.dataset_options),
             "generator": self.generator, "params": self.params, "seed": self.seed,
-            "split_seed": self.split_seed, "n_synthetic": self.n_synthetic, "metrics": list(self.metrics),
+            "split_seed": self.split_seed, "split": SPLIT_SETTINGS,
+            "n_synthetic": self.n_synthetic, "metrics": list(self.metrics),
             "bench_version": bench.__version__,
         }
 
@@ -194,8 +203,9 @@ def load_benchmark(path: Path | str) -> Benchmark:
     """Read and validate a benchmark file; every problem names the file and the key.
 
     Example:
-        >>> len(load_benchmark("benchmarks/quick.yaml").cells()) > 0
-        True
+        >>> from bench.runner import NOTEBOOK
+        >>> len(load_benchmark(NOTEBOOK.parents[1] / "benchmarks" / "quick.yaml").cells())
+        6
     """
     path = Path(path)
     raw = read_mapping(path, "benchmark file")

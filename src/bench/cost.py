@@ -14,24 +14,10 @@ from typing import Iterator
 
 import psutil
 
-from bench.metrics.base import MetricResult, MetricSpec
+from bench.metrics.base import MetricResult
+from bench.metrics.cost import STAGES
 
-STAGES = ("fit", "sample", "evaluate")
 SAMPLE_INTERVAL_S = 0.05
-
-
-def _cost_specs() -> dict[str, MetricSpec]:
-    specs = {}
-    for stage in STAGES:
-        for quantity, unit, what in (("wall_s", "s", "wall-clock time"), ("cpu_s", "s", "CPU time (all threads)"),
-                                     ("peak_rss_mb", "MB", "peak resident memory")):
-            name = f"cost.{stage}_{quantity}"
-            specs[name] = MetricSpec(name, goal="minimize", range=(0.0, float("inf")),
-                                     description=f"{what} of the {stage} stage ({unit})")
-    return specs
-
-
-COST_METRICS: dict[str, MetricSpec] = _cost_specs()
 
 
 @dataclass

@@ -39,11 +39,22 @@ def cards_dir() -> Path:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to obtain: looked up by ``name`` in the cache and mirror, downloaded from ``urls``."""
+    """A file to obtain: looked up by ``name`` in the cache and mirror, downloaded from ``urls``.
+
+    With ``member`` (a path inside a zip archive), every URL serves an archive: the member is
+    extracted and checked against ``sha256`` before it enters the cache under ``name``. A member
+    inside a zip nested in the archive is written with the inner archive's path first
+    (``outer.zip`` holding ``inner.zip`` holding ``data.csv``: ``inner.zip/data.csv``).
+
+    Example:
+        >>> SourceFile("data.csv", "0" * 64, ("https://example.org/data.zip",), member="data.csv").member
+        'data.csv'
+    """
 
     name: str
     sha256: str
     urls: tuple[str, ...] = ()
+    member: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ class DatasetCard:
     derive: dict[str, str] = field(default_factory=dict)
     excluded: dict[str, dict[str, str]] = field(default_factory=dict)
     cleaning: tuple[dict[str, str], ...] = ()
+    column_ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    column_values: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     path: Path | None = None
 
     @property
@@ -135,11 +148,10 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
                          f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}")
     _expect_choice(where, "family", raw["family"], FAMILIES)
     _expect_choice(where, "task", raw.get("task", "binary_classification"), TASKS)
-    columns = raw["columns"]
-    if not isinstance(columns, dict) or not columns:
-        raise BenchError(f"{where}: 'columns' must map column names to a type ({', '.join(COLUMN_TYPES)})")
-    for column, kind in columns.items():
-        _expect_choice(where, f"columns.{column}", kind, COLUMN_TYPES)
+    columns, column_ranges, column_values = _parse_columns(where, raw["columns"])
+    if raw["target"] in column_values and raw["positive_label"] not in column_values[raw["target"]]:
+        raise BenchError(f"{where}: positive_label {raw['positive_label']!r} is not among columns.{raw['target']}"
+                         f".values {list(column_values[raw['target']])}")
     known = set(columns)
 
     def known_columns(key: str) -> tuple[str, ...]:
@@ -169,7 +181,9 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
         citation=str(raw["citation"]).strip(),
         target=raw["target"],
         positive_label=raw["positive_label"],
-        columns=dict(columns),
+        columns=columns,
+        column_ranges=column_ranges,
+        column_values=column_values,
         task=raw.get("task", "binary_classification"),
         description=str(raw.get("description", "")).strip(),
         sources=sources,
@@ -189,18 +203,117 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
     )
 
 
+COLUMN_SPEC_KEYS = ("type", "range", "values")
+
+
+def _parse_columns(where: str, raw: Any) -> tuple[dict[str, str], dict[str, tuple[float | None, float | None]],
+                                                   dict[str, tuple[Any, ...]]]:
+    """``columns``: each entry is ``name: type`` or ``name: {type, range: [low, high], values: [...]}``.
+
+    ``range`` (inclusive; ``null`` for an open end) is for numerical and ordinal columns; ``values``
+    (the allowed values; for an ordinal column, in order) for categorical and ordinal ones.
+
+    Example:
+        >>> _parse_columns("c.yaml", {"age": {"type": "numerical", "range": [0, None]}, "sex": "categorical"})
+        ({'age': 'numerical', 'sex': 'categorical'}, {'age': (0.0, None)}, {})
+    """
+    if not isinstance(raw, dict) or not raw:
+        raise BenchError(f"{where}: 'columns' must map column names to a type ({', '.join(COLUMN_TYPES)}) "
+                         f"or to {{type, range, values}}")
+    types: dict[str, str] = {}
+    ranges: dict[str, tuple[float | None, float | None]] = {}
+    values: dict[str, tuple[Any, ...]] = {}
+    for column, spec in raw.items():
+        key = f"columns.{column}"
+        if not isinstance(spec, dict):
+            _expect_choice(where, key, spec, COLUMN_TYPES)
+            types[column] = spec
+            continue
+        unknown = sorted(set(spec) - set(COLUMN_SPEC_KEYS))
+        if unknown:
+            raise BenchError(f"{where}: {key} has unknown key(s) {unknown}; allowed: {', '.join(COLUMN_SPEC_KEYS)}")
+        if "type" not in spec:
+            raise BenchError(f"{where}: {key} needs a 'type' ({', '.join(COLUMN_TYPES)})")
+        kind = spec["type"]
+        _expect_choice(where, f"{key}.type", kind, COLUMN_TYPES)
+        types[column] = kind
+        if "range" in spec:
+            if kind not in ("numerical", "ordinal"):
+                raise BenchError(f"{where}: {key}.range is for numerical or ordinal columns, not {kind}")
+            ranges[column] = _parse_range(where, f"{key}.range", spec["range"])
+        if "values" in spec:
+            if kind not in ("categorical", "ordinal"):
+                raise BenchError(f"{where}: {key}.values is for categorical or ordinal columns, not {kind}")
+            allowed = spec["values"]
+            if not isinstance(allowed, list) or not allowed or any(isinstance(v, (list, dict)) for v in allowed):
+                raise BenchError(f"{where}: {key}.values must be a non-empty list of values, got {allowed!r}")
+            if len(set(map(repr, allowed))) != len(allowed):
+                raise BenchError(f"{where}: {key}.values repeats a value: {allowed}")
+            values[column] = tuple(allowed)
+    return types, ranges, values
+
+
+def _parse_range(where: str, key: str, raw: Any) -> tuple[float | None, float | None]:
+    def bound(value: Any) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise BenchError(f"{where}: {key} must be [low, high] with numbers or null, got {raw!r}")
+        return float(value)
+
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise BenchError(f"{where}: {key} must be [low, high] (null for an open end), got {raw!r}")
+    low, high = bound(raw[0]), bound(raw[1])
+    if low is not None and high is not None and low > high:
+        raise BenchError(f"{where}: {key} has low {raw[0]} above high {raw[1]}")
+    return low, high
+
+
 def _expect_choice(where: str, key: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise BenchError(f"{where}: {key} is '{value}'; expected one of: {', '.join(choices)}")
 
 
+SOURCE_FILE_KEYS = ("name", "sha256", "urls", "member")
+
+
 def _parse_source_file(where: str, index: int, raw: dict[str, Any]) -> SourceFile:
+    """``source.files[i]``: ``{name, sha256, urls, member}``; ``member`` is a relative path inside a zip archive.
+
+    Example:
+        >>> source = _parse_source_file("c.yaml", 0, {"name": "d.csv", "sha256": "A" * 64,
+        ...                                           "urls": ["https://x/d.zip"], "member": "data/d.csv"})
+        >>> source.urls, source.member, source.sha256 == "a" * 64
+        (('https://x/d.zip',), 'data/d.csv', True)
+        >>> bad = {"name": "d.csv", "sha256": "a" * 64, "member": "../d.csv"}
+        >>> _parse_source_file("c.yaml", 0, bad)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: c.yaml: source.files[0].member must be a relative path inside the archive ...
+    """
+    key = f"source.files[{index}]"
     if not isinstance(raw, dict) or "name" not in raw or "sha256" not in raw:
-        raise BenchError(f"{where}: source.files[{index}] needs 'name' and 'sha256'")
+        raise BenchError(f"{where}: {key} needs 'name' and 'sha256'")
+    unknown = sorted(set(raw) - set(SOURCE_FILE_KEYS))
+    if unknown:
+        raise BenchError(f"{where}: {key} has unknown key(s) {unknown}; allowed: {', '.join(SOURCE_FILE_KEYS)}")
+    name = str(raw["name"])
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        raise BenchError(f"{where}: {key}.name must be a plain file name (it is looked up in the cache and "
+                         f"mirror folders), got {name!r}")
     digest = str(raw["sha256"]).lower()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise BenchError(f"{where}: source.files[{index}].sha256 must be 64 hex digits, got '{raw['sha256']}'")
-    return SourceFile(name=str(raw["name"]), sha256=digest, urls=tuple(raw.get("urls") or ()))
+        raise BenchError(f"{where}: {key}.sha256 must be 64 hex digits, got '{raw['sha256']}'")
+    urls = raw.get("urls") or []
+    if not isinstance(urls, list) or any(not isinstance(u, str) or not u.strip() for u in urls):
+        raise BenchError(f"{where}: {key}.urls must be a list of URLs, got {urls!r}")
+    member = raw.get("member")
+    if member is not None:
+        parts = str(member).replace("\\", "/").split("/")
+        if not isinstance(member, str) or not member or member.startswith("/") or ".." in parts or "" in parts:
+            raise BenchError(f"{where}: {key}.member must be a relative path inside the archive "
+                             f"(no leading '/', no '..'), got {member!r}")
+    return SourceFile(name=name, sha256=digest, urls=tuple(urls), member=member or "")
 
 
 def _parse_sensitive(where: str, known: set[str], column: str, spec: dict[str, Any] | None) -> SensitiveAttribute:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import inspect
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
-from bench.datasets import sepsis_like
+from bench.datasets import schema, sepsis_like, user_data
 from bench.datasets.cards import DatasetCard, cards_dir, load_card
-from bench.datasets.splits import DEFAULT_FRACTIONS, Split, make_split
+from bench.datasets.splits import DEFAULT_FRACTIONS, DEFAULT_MAX_EVAL, Split, make_split
 from bench.datasets.tables import load_csv_table
 from bench.errors import BenchError, did_you_mean
 
@@ -24,18 +25,27 @@ class DatasetEntry:
 
     The loader is called as ``loader(card, **options)``; options are its keyword arguments (for CSV
     files ``clean`` and ``include_excluded``; for the simulator ``n_patients`` and ``seed``).
+    With ``user_data``, the card is not shipped: it is the option ``card`` (a path; see
+    ``bench.datasets.user_data``), and the cell id also covers the data file (option ``path``).
     """
 
     name: str
     card_file: str
     loader: Loader
+    user_data: bool = False
 
 
 DATASETS: dict[str, DatasetEntry] = {
     entry.name: entry
     for entry in (
         DatasetEntry("pima", "pima.yaml", load_csv_table),
+        DatasetEntry("cdc_diabetes", "cdc_diabetes.yaml", load_csv_table),
+        DatasetEntry("heart_failure", "heart_failure.yaml", load_csv_table),
+        DatasetEntry("cardio", "cardio.yaml", load_csv_table),
+        DatasetEntry("sepsis_survival", "sepsis_survival.yaml", load_csv_table),
+        DatasetEntry("sepsis_survival_study", "sepsis_survival_study.yaml", load_csv_table),
         DatasetEntry("sepsis_like", "sepsis_like.yaml", sepsis_like.load),
+        DatasetEntry("user_csv", "", user_data.load_user_csv, user_data=True),  # your own CSV and card
     )
 }
 
@@ -52,19 +62,47 @@ def entry(name: str) -> DatasetEntry:
     return DATASETS[name]
 
 
-def card(name: str) -> DatasetCard:
-    """The validated card of a registered dataset.
+def card_path(name: str, **options: Any) -> Path:
+    """The card file of a dataset: shipped in ``datasets/``, or the ``card`` option of user data.
+
+    Example:
+        >>> card_path("pima").name
+        'pima.yaml'
+    """
+    the_entry = entry(name)
+    if the_entry.user_data:
+        return user_data.option_path(name, options, "card")
+    return cards_dir() / the_entry.card_file
+
+
+def card(name: str, **options: Any) -> DatasetCard:
+    """The validated card of a registered dataset (for ``user_csv``, pass its ``card`` option).
 
     Example:
         >>> card("pima").target
         'Outcome'
     """
-    return load_card(cards_dir() / entry(name).card_file)
+    return load_card(card_path(name, **options))
 
 
-def card_checksum(name: str) -> str:
-    """sha256 of the card file: part of every cell id, so editing a card re-runs its cells."""
-    return hashlib.sha256((cards_dir() / entry(name).card_file).read_bytes()).hexdigest()
+def card_checksum(name: str, **options: Any) -> str:
+    """sha256 of the card file: part of every cell id, so editing a card re-runs its cells.
+
+    For user data (``user_csv``), the sha256 of the card's checksum and the data file's, since a
+    private file need not carry a checksum in its card. Example:
+        >>> len(card_checksum("pima"))
+        64
+    """
+    path = card_path(name, **options)
+    if not path.is_file():
+        raise BenchError(f"dataset card not found: {path}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if entry(name).user_data:
+        data = user_data.option_path(name, options, "path")
+        if not data.is_file():
+            raise BenchError(f"data file for dataset '{name}' not found: {data}")
+        digest = hashlib.sha256(f"{digest}:{user_data.file_sha256(data)}".encode()).hexdigest()
+    return digest
 
 
 def load(name: str, **options: Any) -> tuple[pd.DataFrame, DatasetCard]:
@@ -75,26 +113,30 @@ def load(name: str, **options: Any) -> tuple[pd.DataFrame, DatasetCard]:
         >>> len(frame)
         1000
     """
-    the_card = card(name)
-    loader = entry(name).loader
-    accepted = [p for p in inspect.signature(loader).parameters if p != "card"]
-    unknown = sorted(set(options) - set(accepted))
+    the_entry = entry(name)
+    loader_options = {k: v for k, v in options.items() if not (the_entry.user_data and k == "card")}
+    accepted = [p for p in inspect.signature(the_entry.loader).parameters if p != "card"]
+    unknown = sorted(set(loader_options) - set(accepted))
     if unknown:
-        raise BenchError(f"dataset '{name}' has no option(s) {unknown}; its options: {', '.join(accepted) or 'none'}")
-    frame = loader(the_card, **options)
+        listed = accepted + (["card"] if the_entry.user_data else [])
+        raise BenchError(f"dataset '{name}' has no option(s) {unknown}; its options: {', '.join(listed) or 'none'}")
+    the_card = card(name, **options)
+    frame = the_entry.loader(the_card, **loader_options)
     if options.get("include_excluded"):
         the_card = the_card.with_excluded()
+    schema.validate_frame(frame, the_card)  # every dataset is checked against its card when loaded
     return frame, the_card
 
 
 def load_split(name: str, split_seed: int = 0, fractions: tuple[float, float, float] = DEFAULT_FRACTIONS,
-               **options: Any) -> Split:
-    """Load a dataset and split it deterministically into train / holdout / control.
+               max_train: int | None = None, max_eval: int | None = DEFAULT_MAX_EVAL, **options: Any) -> Split:
+    """Load a dataset and split it deterministically into train / holdout / control (caps: see ``make_split``).
 
     Example:
         >>> load_split("sepsis_like", split_seed=0, n_patients=1000).sizes()
         {'train': 600, 'holdout': 200, 'control': 200}
     """
     frame, the_card = load(name, **options)
-    return make_split(frame, the_card, split_seed=split_seed, fractions=fractions)
+    return make_split(frame, the_card, split_seed=split_seed, fractions=fractions, max_train=max_train,
+                      max_eval=max_eval)
 

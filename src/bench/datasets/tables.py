@@ -1,8 +1,9 @@
-"""Turn a card's source file into the analysis table: read, derive, mark missing values, clean, select."""
+"""Turn a CSV file described by a card into the analysis table: read, derive, mark missing values, clean, select."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,12 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def load_csv_table(card: DatasetCard, clean: bool = True, include_excluded: bool = False) -> pd.DataFrame:
-    """Read the card's first source file and apply the card's steps, in this order.
-
-    1. ``derive``: computed columns (``DataFrame.eval`` expressions over the file's columns);
-    2. ``missing.zero_means_missing``: zeros that encode "not measured" become NaN;
-    3. ``cleaning`` (when ``clean``): rows breaking a cleaning rule are dropped, with a log line per rule;
-    4. the card's ``columns`` are kept, in card order (plus its ``excluded`` ones if ``include_excluded``).
+    """The registry's CSV loader: obtain the card's first source file (cache, mirror, download) and ``read_table`` it.
 
     Example:
         >>> from bench.datasets.cards import load_card, cards_dir
@@ -29,29 +25,116 @@ def load_csv_table(card: DatasetCard, clean: bool = True, include_excluded: bool
     """
     if not card.sources:
         raise BenchError(f"dataset card '{card.name}' lists no source files")
-    path = fetch.resolve(card.sources[0])
+    return read_table(fetch.resolve(card.sources[0]), card, clean=clean, include_excluded=include_excluded)
+
+
+def read_table(path: Path | str, card: DatasetCard, clean: bool = True,
+               include_excluded: bool = False) -> pd.DataFrame:
+    """Read a CSV file described by ``card`` and apply the card's steps, in this order.
+
+    1. ``source.read``: options passed to ``pandas.read_csv``;
+    2. ``derive``: computed columns (``DataFrame.eval`` expressions over the file's columns);
+    3. ``missing.zero_means_missing``: zeros that encode "not measured" become NaN;
+    4. ``cleaning`` (when ``clean``): rows breaking a cleaning rule are dropped, with a log line per rule;
+    5. the card's ``columns`` are kept, in card order (plus its ``excluded`` ones if ``include_excluded``).
+
+    Shared by public datasets (``load_csv_table``) and your own files (``from_csv``); checksums and
+    schema validation are the callers' business. Example:
+        >>> import pathlib, tempfile
+        >>> from bench.datasets.cards import parse_card
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = path.write_text("x,y,z\\n0,1,a\\n2,0,b\\n")
+        >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
+        ...     "target": "y", "positive_label": 1, "columns": {"x": "numerical", "y": "categorical"},
+        ...     "missing": {"zero_means_missing": ["x"]}})
+        >>> read_table(path, card)
+             x  y
+        0  NaN  1
+        1  2.0  0
+    """
+    return prepare_table(read_csv_file(path, card), card, clean=clean, include_excluded=include_excluded,
+                         where=str(path))
+
+
+def read_csv_file(path: Path | str, card: DatasetCard) -> pd.DataFrame:
+    """The raw CSV with the card's ``source.read`` options; a missing or unreadable file is a ``BenchError``.
+
+    Example:
+        >>> from bench.datasets.cards import parse_card
+        >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
+        ...     "target": "y", "positive_label": 1, "columns": {"y": "categorical"}})
+        >>> read_csv_file("no/such.csv", card)
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: data file for dataset 't' not found: no/such.csv
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BenchError(f"data file for dataset '{card.name}' not found: {path}")
     try:
-        frame = pd.read_csv(path, **card.read_options)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        return pd.read_csv(path, **card.read_options)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, TypeError) as exc:
         raise BenchError(f"{path}: could not be read as CSV with options {card.read_options}: {exc}") from exc
+
+
+def prepare_table(frame: pd.DataFrame, card: DatasetCard, clean: bool = True, include_excluded: bool = False,
+                  where: str = "table", problems: list[str] | None = None) -> pd.DataFrame:
+    """Steps 2-5 of ``read_table`` on a frame already read.
+
+    By default a step that cannot be applied (a card column the file lacks, a derive or cleaning
+    expression that fails) raises a ``BenchError``. With a ``problems`` list, it is appended there
+    instead and the step is skipped for what is missing, so a checker can report every problem at
+    once (``bench datasets validate``); the absent columns are then simply not in the result.
+
+    Example:
+        >>> import pandas as pd
+        >>> from bench.datasets.cards import parse_card
+        >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
+        ...     "target": "y", "positive_label": 1, "columns": {"x": "numerical", "y": "categorical"}})
+        >>> found = []
+        >>> list(prepare_table(pd.DataFrame({"y": [0, 1]}), card, problems=found).columns), len(found)
+        (['y'], 1)
+    """
+    def fail(message: str) -> None:
+        if problems is None:
+            raise BenchError(message)
+        problems.append(message)
+
+    if card.derive:
+        frame = frame.copy()  # derived columns must not land in the caller's frame
     for column, expression in card.derive.items():
-        frame[column] = _evaluate(frame, expression, f"card '{card.name}': derive.{column}")
-    wanted = list(card.columns) + (list(card.excluded) if include_excluded or card.cleaning else [])
+        try:
+            frame[column] = _evaluate(frame, expression, f"card '{card.name}': derive.{column}")
+        except BenchError as exc:
+            fail(str(exc))
+    excluded = list(card.excluded)
+    wanted = list(card.columns) + (excluded if include_excluded or card.cleaning else [])
     absent = [c for c in wanted if c not in frame.columns]
     if absent:
-        raise BenchError(f"{path}: column(s) {absent} named in card '{card.name}' are missing; "
-                         f"the file has {list(frame.columns)}")
-    frame = frame[wanted].copy()
-    for column in card.missing.get("zero_means_missing", []):
-        frame[column] = frame[column].astype(float).replace(0.0, np.nan)
+        fail(f"{where}: column(s) {absent} named in card '{card.name}' are missing; "
+             f"the file has {list(frame.columns)}")
+    frame = frame[[c for c in wanted if c in frame.columns]].copy()
+    zeros = card.missing.get("zero_means_missing") or []
+    for column in zeros:
+        if column not in frame.columns:
+            if column not in absent:  # named by the card but neither a column nor an excluded one
+                fail(f"card '{card.name}': missing.zero_means_missing names column '{column}', which is not "
+                     f"among the card's columns")
+            continue
+        try:
+            frame[column] = frame[column].astype(float).replace(0.0, np.nan)
+        except (TypeError, ValueError) as exc:
+            fail(f"{where}: column '{column}' (missing.zero_means_missing) is not numeric: {exc}")
     if clean:
-        frame = apply_cleaning(frame, card)
-    keep = list(card.columns) + (list(card.excluded) if include_excluded else [])
-    return frame[keep].reset_index(drop=True)
+        frame = apply_cleaning(frame, card, problems=problems)
+    keep = list(card.columns) + (excluded if include_excluded else [])
+    return frame[[c for c in keep if c in frame.columns]].reset_index(drop=True)
 
 
-def apply_cleaning(frame: pd.DataFrame, card: DatasetCard) -> pd.DataFrame:
+def apply_cleaning(frame: pd.DataFrame, card: DatasetCard, problems: list[str] | None = None) -> pd.DataFrame:
     """Drop the rows that break any of the card's cleaning rules; log how many each rule removed.
+
+    A rule that cannot be evaluated raises a ``BenchError``, or with a ``problems`` list is noted there
+    and skipped.
 
     Example:
         >>> import pandas as pd
@@ -64,7 +147,13 @@ def apply_cleaning(frame: pd.DataFrame, card: DatasetCard) -> pd.DataFrame:
     """
     keep = pd.Series(True, index=frame.index)
     for item in card.cleaning:
-        passes = _evaluate(frame, item["rule"], f"card '{card.name}': cleaning rule").astype(bool)
+        try:
+            passes = _evaluate(frame, item["rule"], f"card '{card.name}': cleaning rule").astype(bool)
+        except BenchError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            continue
         log.info("%s: cleaning rule '%s' (%s) drops %d rows", card.name, item["rule"], item["reason"],
                  int((keep & ~passes).sum()))
         keep &= passes

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from bench.datasets.splits import Split
-from bench.cost import COST_METRICS
 from bench.errors import BenchError, did_you_mean
 from bench.metrics import fidelity, utility
+from bench.metrics.cost import COST_METRICS
 from bench.metrics.base import Evaluator, MetricResult, MetricSpec
 
 EVALUATORS: tuple[Evaluator, ...] = (*fidelity.EVALUATORS, *utility.EVALUATORS)

@@ -1,0 +1,21 @@
+"""Cost metrics: what each stage of a cell costs. Declared here; measured by ``bench.cost.measure``."""
+
+from __future__ import annotations
+
+from bench.metrics.base import MetricSpec
+
+STAGES = ("load", "fit", "sample", "evaluate")
+
+
+def _cost_specs() -> dict[str, MetricSpec]:
+    specs = {}
+    for stage in STAGES:
+        for quantity, unit, what in (("wall_s", "s", "wall-clock time"), ("cpu_s", "s", "CPU time (all threads)"),
+                                     ("peak_rss_mb", "MB", "peak resident memory")):
+            name = f"cost.{stage}_{quantity}"
+            specs[name] = MetricSpec(name, goal="minimize", range=(0.0, float("inf")),
+                                     description=f"{what} of the {stage} stage ({unit})")
+    return specs
+
+
+COST_METRICS: dict[str, MetricSpec] = _cost_specs()
