@@ -314,3 +314,25 @@ def test_every_card_rule_holds_where_observed(big, card):
 def test_o2sat_and_pressures_are_plausible(big):
     assert big["o2sat"].max() == 100 and (big["o2sat"] == 100).mean() > 0.05
     assert (big["map"] <= big["sbp"] - sepsis_like.MIN_PULSE_GAP).all()
+
+
+@pytest.mark.parametrize("n_patients, seed", [(10_000, 11), (50_000, 12), (1_000_000, 13)])
+def test_card_ground_truth_holds_at_several_sizes(card, n_patients, seed):
+    """The card's ground-truth facts hold within binomial tolerances (4 standard errors) at each size."""
+    truth = card.generator["ground_truth"]
+    frame = sepsis_like.load(card, n_patients=n_patients, seed=seed)
+
+    def within(observed: float, expected: float, n: int) -> bool:
+        return abs(observed - expected) <= 4 * np.sqrt(expected * (1 - expected) / n) + 1e-3
+
+    assert within(frame["sepsis"].mean(), truth["sepsis_prevalence"], n_patients)
+    bands = age_band(frame["age"])
+    for band, expected in truth["mortality_by_age_band"].items():
+        in_band = frame.loc[bands == band, "hospital_death"]
+        assert within(in_band.mean(), expected, len(in_band)), band
+    rare = truth["rare_group"]
+    assert within((frame["ethnic_group"] == rare["label"]).mean(), rare["share"], n_patients)
+    for pair, sign in truth["correlation_signs"].items():
+        a, b = pair.split("~")
+        correlation = frame[[a, b]].dropna().corr().iloc[0, 1]
+        assert (correlation > 0) == (sign == "positive"), pair

@@ -61,7 +61,8 @@ def _dataset_row(name: str) -> tuple[tuple[str, ...], str]:
     card = datasets.card(name)
     if card.sources:
         found = find_offline(card.sources[0])
-        offline = f"yes ({found[1]})" if found else "no (download)"
+        missing = "no (download)" if card.sources[0].urls else "no (supply the file: see its card)"
+        offline = f"yes ({found[1]})" if found else missing
     else:
         offline = "embedded simulator"
         found = None
