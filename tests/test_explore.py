@@ -14,7 +14,7 @@ import papermill
 import pytest
 
 from bench import datasets
-from bench.datasets import explore
+from bench.datasets import explore, explore_figures
 from bench.datasets.cards import SensitiveAttribute, parse_card
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_labels, subgroup_sizes
 from bench.runner import ensure_kernel
@@ -182,26 +182,26 @@ def test_histogram_bins_hold_five_rows_and_leave_out_the_extremes():
     frame, _ = datasets.load("pima")
     for column in ("Insulin", "Age", "BMI", "DiabetesPedigreeFunction"):
         values = frame[column].dropna()
-        edges, counts = explore.histogram_bins(values)
+        edges, counts = explore_figures.histogram_bins(values)
         assert counts.min() >= 5 and len(edges) == len(counts) + 1
         # an extreme value is drawn only when at least 5 rows share it (Age: many women aged 21)
         for extreme in (values.min(), values.max()):
             if edges[0] <= extreme <= edges[-1]:
                 assert (values == extreme).sum() >= 5, f"{column}: a lone extreme value {extreme} is drawn"
     insulin = frame["Insulin"].dropna()
-    edges, _ = explore.histogram_bins(insulin)
+    edges, _ = explore_figures.histogram_bins(insulin)
     assert edges[0] > insulin.min() and edges[-1] < insulin.max()
-    assert explore.histogram_bins(pd.Series([1.0, 2.0, np.nan])) is None
+    assert explore_figures.histogram_bins(pd.Series([1.0, 2.0, np.nan])) is None
 
 
 def test_figures_are_bare_figures_with_a_panel_per_column_and_attribute(tmp_path):
     frame, card = datasets.load("pima")
-    fig = explore.plot_distributions(frame, card)
+    fig = explore_figures.plot_distributions(frame, card)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert titles == list(card.columns)
     fig.savefig(tmp_path / "distributions.png", dpi=40)
     frame, card = datasets.load("sepsis_like", n_patients=1000)
-    sub = explore.plot_subgroup_sizes(frame, card)
+    sub = explore_figures.plot_subgroup_sizes(frame, card)
     assert [ax.get_title(loc="left") for ax in sub.axes] == ["age", "sex", "ethnic_group"]
     assert (tmp_path / "distributions.png").read_bytes()[:4] == b"\x89PNG"
 
