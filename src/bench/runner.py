@@ -40,9 +40,14 @@ class SweepSummary:
         return {"finished": len(self.finished), "failed": len(self.failed), "skipped": len(self.skipped)}
 
 
-# pgmpy's structure search calls sklearn clustering scores on continuous data in worker processes,
-# whose warnings bypass the notebook and flood the terminal: this one (and only this one) is muted.
-KERNEL_ENV = {"PYTHONWARNINGS": "ignore:Clustering metrics expects discrete values:UserWarning"}
+# Import-time noise of synthcity's dependencies, muted one message at a time: pgmpy's structure
+# search calls sklearn clustering scores on continuous data in worker processes (their warnings
+# bypass the notebook and flood the terminal); tqdm asks for ipywidgets; transformers (pulled in by
+# synthcity's GReaT plugin, unused here) announces that it disables itself under torch 2.2.
+KERNEL_ENV = {
+    "PYTHONWARNINGS": "ignore:Clustering metrics expects discrete values:UserWarning,ignore:IProgress not found",
+    "TRANSFORMERS_VERBOSITY": "error",
+}
 
 
 def ensure_kernel() -> str:
