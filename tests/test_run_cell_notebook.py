@@ -69,6 +69,8 @@ def test_sweep_logs_a_parent_run_and_linked_child_runs_with_metrics_in_range(swe
     assert m["utility.tstr_gap"] == pytest.approx(m["utility.tstr_auroc"] - m["utility.trtr_auroc"])
     assert m["cost.fit_wall_s"] >= 0 and m["cost.evaluate_peak_rss_mb"] > 0
     assert finished.data.params["generator"] == "marginals" and finished.data.params["seed"] == "0"
+    # The generator's resolved settings and the scored training size cross the process boundary too.
+    assert finished.data.params["gen.random_state"] == "0" and int(finished.data.params["train_rows"]) > 0
     assert "n_patients" in failed.data.tags["bench.error"]
     artifacts = {a.path for a in client.list_artifacts(finished.info.run_id)}
     assert {"cell_spec.json", "details", "notebook"} <= artifacts

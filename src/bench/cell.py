@@ -6,7 +6,7 @@ use outside a notebook (tests, scripts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -38,15 +38,34 @@ def load_split(cell: Cell) -> tuple[Split, list[MetricResult]]:
     return split, load_cost.as_results()
 
 
-def synthesize(cell: Cell, split: Split) -> tuple[pd.DataFrame, list[MetricResult]]:
-    """Fit the cell's generator on the training split and sample; returns the table and its costs.
+@dataclass
+class Synthesis:
+    """What fitting and sampling produced.
+
+    ``split`` is the real split to score ``synthetic`` against: its ``train`` is the rows the
+    generator learnt from (``Generator.seen_rows``), which is the whole training part for every
+    generator but ``holdout``, whose output is real rows it never saw. ``hyperparameters`` are the
+    generator's resolved settings (defaults filled in, ``device=auto`` resolved), logged as
+    ``gen.<name>`` params.
+    """
+
+    synthetic: pd.DataFrame = field(repr=False)
+    split: Split = field(repr=False)
+    hyperparameters: dict[str, Any]
+    costs: list[MetricResult]
+
+
+def synthesize(cell: Cell, split: Split) -> Synthesis:
+    """Fit the cell's generator on the training split and sample; returns the table, what to score it
+    against, the generator's settings and the costs.
 
     Example:
         >>> from bench.config import Cell
-        >>> cell = Cell("doc", "sepsis_like", {"n_patients": 1000}, "marginals", {}, seed=0)
-        >>> synthetic, costs = synthesize(cell, load_split(cell)[0])
-        >>> len(synthetic), costs[0].name
-        (600, 'cost.fit_wall_s')
+        >>> cell = Cell("doc", "sepsis_like", {"n_patients": 1000}, "holdout", {}, seed=0)
+        >>> split = load_split(cell)[0]
+        >>> synthesis = synthesize(cell, split)
+        >>> len(split.train), len(synthesis.split.train), len(synthesis.synthetic), synthesis.costs[0].name
+        (600, 300, 600, 'cost.fit_wall_s')
     """
     generator = generators.create(cell.generator, cell.params, random_state=cell.seed)
     with measure("fit") as fit_cost:
@@ -54,7 +73,10 @@ def synthesize(cell: Cell, split: Split) -> tuple[pd.DataFrame, list[MetricResul
     n_rows = cell.n_synthetic or len(split.train)
     with measure("sample") as sample_cost:
         synthetic = generator.sample(n_rows, seed=cell.seed)
-    return synthetic, fit_cost.as_results() + sample_cost.as_results()
+    seen = generator.seen_rows(split.train)
+    scored = split if seen is split.train else replace(split, train=seen.reset_index(drop=True))
+    return Synthesis(synthetic, scored, generator.hyperparameters(),
+                     fit_cost.as_results() + sample_cost.as_results())
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -81,22 +103,36 @@ def evaluate(cell: Cell, split: Split, synthetic: pd.DataFrame) -> list[MetricRe
     return results + evaluate_cost.as_results()
 
 
-def cell_params(cell: Cell) -> dict[str, Any]:
-    """MLflow params of a cell: identity, seeds and ``gen.<hyperparameter>``."""
+def cell_params(cell: Cell, synthesis: Synthesis | None = None) -> dict[str, Any]:
+    """MLflow params of a cell: identity, seeds and ``gen.<hyperparameter>``.
+
+    With ``synthesis``, the generator's resolved hyperparameters (defaults, resolved device) are the
+    ``gen.*`` params and ``train_rows`` says how many real rows the scores compare against.
+
+    Example:
+        >>> from bench.config import Cell
+        >>> cell_params(Cell("doc", "pima", {}, "ctgan", {"epochs": 5}, seed=1))["gen.epochs"]
+        5
+    """
+    resolved = synthesis.hyperparameters if synthesis is not None else {}
+    scored = {"train_rows": len(synthesis.split.train)} if synthesis is not None else {}
     return {
         "dataset": cell.dataset, "dataset_label": cell.dataset_label,
         "generator": cell.generator, "generator_label": cell.generator_label,
         "seed": cell.seed, "split_seed": cell.split_seed, "n_synthetic": cell.n_synthetic,
         "metric_families": ",".join(cell.metrics),
         **{f"data.{k}": v for k, v in cell.dataset_options.items()},
-        **{f"gen.{k}": v for k, v in cell.params.items()},
+        **{f"gen.{k}": v for k, v in {**cell.params, **resolved}.items()},
+        **scored,
     }
 
 
-def log(cell: Cell, results: list[MetricResult], run_id: str, tracking_uri: str) -> None:
+def log(cell: Cell, results: list[MetricResult], run_id: str, tracking_uri: str,
+        synthesis: Synthesis | None = None) -> None:
     """Log the cell into its MLflow run (created by the runner); does nothing without a run id."""
     if run_id:
-        tracking.log_cell_results(tracking_uri or tracking.default_tracking_uri(), run_id, cell_params(cell), results)
+        tracking.log_cell_results(tracking_uri or tracking.default_tracking_uri(), run_id,
+                                  cell_params(cell, synthesis), results)
 
 
 def scorecard(results: list[MetricResult]) -> pd.DataFrame:
@@ -117,10 +153,10 @@ def scorecard(results: list[MetricResult]) -> pd.DataFrame:
 def run_cell(cell: Cell, run_id: str = "", tracking_uri: str = "") -> CellResult:
     """All steps of a cell in this process: load, synthesize, evaluate, log."""
     split, load_costs = load_split(cell)
-    synthetic, costs = synthesize(cell, split)
-    results = evaluate(cell, split, synthetic) + load_costs + costs
-    log(cell, results, run_id, tracking_uri)
-    return CellResult(cell, synthetic, results)
+    synthesis = synthesize(cell, split)
+    results = evaluate(cell, synthesis.split, synthesis.synthetic) + load_costs + synthesis.costs
+    log(cell, results, run_id, tracking_uri, synthesis)
+    return CellResult(cell, synthesis.synthetic, results)
 
 
 def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: str,
@@ -134,5 +170,5 @@ def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: st
                 int(split_seed), int(n_synthetic), tuple(metric_families))
 
 
-__all__ = ["CellResult", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard", "summary",
+__all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard", "summary",
            "synthesize"]

@@ -119,9 +119,15 @@ def cmd_datasets_validate(args: argparse.Namespace) -> int:
 def cmd_generators(args: argparse.Namespace) -> int:
     from bench import generators
 
-    rows = [(name, cls.family, "yes" if cls.differentially_private else "no", cls.description)
+    def knobs(cls: type) -> str:
+        epochs_arg = getattr(cls, "epochs_arg", None)
+        shown = [f"epochs({epochs_arg})" if k == "epochs" and epochs_arg else k for k in cls.budget_knobs]
+        return ", ".join(shown) or "-"
+
+    rows = [(name, cls.family, "yes" if cls.differentially_private else "no", knobs(cls),
+             "yes" if getattr(cls, "deterministic_on_cpu", False) else "no", cls.description)
             for name, cls in sorted(generators.GENERATORS.items())]
-    _print_rows(rows, ("name", "family", "DP", "description"))
+    _print_rows(rows, ("name", "family", "DP", "budget knobs", "deterministic", "description"))
     return 0
 
 

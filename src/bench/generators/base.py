@@ -14,6 +14,18 @@ from bench.errors import BenchError
 GENERATOR_FAMILIES = ("baseline", "statistical", "deep", "privacy")
 
 
+def seeded_order(pool_size: int, n: int, seed: int) -> np.ndarray:
+    """Positions of ``n`` rows drawn from a pool: seeded shuffles, one after another when ``n`` exceeds it.
+
+    Example:
+        >>> sorted(seeded_order(3, 3, seed=0).tolist()), len(seeded_order(3, 7, seed=0))
+        ([0, 1, 2], 7)
+    """
+    rng = np.random.default_rng(seed)
+    repeats = -(-n // pool_size)
+    return np.concatenate([rng.permutation(pool_size) for _ in range(repeats)])[:n]
+
+
 class GeneratorError(BenchError):
     """A generator failed or returned something that is not a synthetic version of its training table."""
 
@@ -69,6 +81,14 @@ class Generator(ABC):
             raise GeneratorError(f"{self.name}: n must be a positive number of rows, got {n}")
         synthetic = self._sample(int(n), int(seed))
         return self._conform(synthetic, int(n))
+
+    def seen_rows(self, train: pd.DataFrame) -> pd.DataFrame:
+        """The training rows this generator learnt from: all of ``train`` (``holdout`` keeps some unseen).
+
+        Scores compare the synthetic table with these rows, so a baseline that returns real rows it
+        never saw is not mistaken for a copy.
+        """
+        return train
 
     def hyperparameters(self) -> dict[str, Any]:
         """What defines this generator, for MLflow params (``gen.<name>``)."""
