@@ -48,7 +48,7 @@ TEST_BUDGETS: dict[str, dict[str, Any]] = {
     "ctgan": {"epochs": 2}, "tvae": {"epochs": 2}, "rtvae": {"epochs": 2}, "nflow": {"epochs": 2},
     "ddpm": {"epochs": 2, "num_timesteps": 20},
     "adsgan": {"epochs": 2}, "pategan": {"epochs": 1, "n_teachers": 2}, "dpgan": {"epochs": 2},
-    "privbayes": {}, "aim": {"n_bins": 4},
+    "privbayes": {"K": 2}, "aim": {"n_bins": 4},
 }
 
 # Third-party generators declared by installed packages (entry point group "bench.generators"),

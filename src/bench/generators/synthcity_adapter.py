@@ -121,40 +121,11 @@ class SynthcityGenerator(Generator):
     def __init__(self, random_state: int = 0, **params: Any) -> None:
         super().__init__(random_state=random_state, **params)
         plugin_params = dict(self.params)
-        self.epochs = plugin_params.pop("epochs", None)
-        if self.epochs_arg is None and self.epochs is not None:
-            raise GeneratorError(f"{self.name}: has no epochs/iterations knob; its budget knobs are "
-                                 f"{', '.join(self.budget_knobs)}")
-        if self.epochs_arg is not None:
-            if self.epochs is not None and self.epochs_arg in plugin_params:
-                raise GeneratorError(f"{self.name}: give either epochs or {self.epochs_arg}, not both")
-            if self.epochs is None:
-                self.epochs = plugin_params.pop(self.epochs_arg, self.default_epochs)
-            else:
-                plugin_params.pop(self.epochs_arg, None)
-            if not isinstance(self.epochs, (int, np.integer)) or isinstance(self.epochs, bool) or self.epochs < 1:
-                raise GeneratorError(f"{self.name}: epochs must be a positive integer, got {self.epochs!r}")
-            self.epochs = int(self.epochs)
-        self.time_limit_s = plugin_params.pop("time_limit_s", DEFAULT_TIME_LIMIT_S)
-        if self.time_limit_s is not None:
-            try:
-                self.time_limit_s = float(self.time_limit_s)
-            except (TypeError, ValueError):
-                self.time_limit_s = -1.0
-            if not self.time_limit_s > 0:
-                raise GeneratorError(f"{self.name}: time_limit_s must be a positive number of seconds, "
-                                     f"got {params.get('time_limit_s')!r}")
-        self.device = plugin_params.pop("device", self.default_device)
-        if self.default_device is None and self.device is not None:
-            raise GeneratorError(f"{self.name}: does not run on a device; remove device={self.device}")
-        if self.device is not None and str(self.device).lower() not in ("auto", "cpu", "cuda") \
-                and not str(self.device).lower().startswith("cuda:"):
-            raise GeneratorError(f"{self.name}: device must be auto, cpu or cuda, got '{self.device}'")
+        self.epochs = _pop_epochs(type(self), plugin_params)
+        self.time_limit_s = _pop_time_limit(self.name, plugin_params)
+        self.device = _pop_device(type(self), plugin_params)
         self._resolved_device: str | None = None
-        self.n_bins = plugin_params.pop("n_bins", self.discrete_bins) if self.discrete_bins else None
-        if self.n_bins is not None and (isinstance(self.n_bins, bool) or not isinstance(self.n_bins, int)
-                                        or self.n_bins < 2):
-            raise GeneratorError(f"{self.name}: n_bins must be an integer >= 2, got {self.n_bins!r}")
+        self.n_bins = _pop_bins(type(self), plugin_params)
         self.plugin_params = {**self.default_params, **plugin_params}
 
     def resolved_device(self) -> str | None:
@@ -252,6 +223,58 @@ class SynthcityGenerator(Generator):
         if self._discretizer is not None:
             numeric = self._discretizer.decode(numeric, seed)
         return self._missing.decode(self._codec.decode(numeric))
+
+
+def _pop_epochs(cls: type[SynthcityGenerator], params: dict[str, Any]) -> int | None:
+    """``epochs`` (or the plugin's own name for it) out of ``params``, checked; the default if absent."""
+    epochs = params.pop("epochs", None)
+    if cls.epochs_arg is None:
+        if epochs is not None:
+            raise GeneratorError(f"{cls.name}: has no epochs/iterations knob; its budget knobs are "
+                                 f"{', '.join(cls.budget_knobs)}")
+        return None
+    if epochs is not None and cls.epochs_arg in params:
+        raise GeneratorError(f"{cls.name}: give either epochs or {cls.epochs_arg}, not both")
+    own = params.pop(cls.epochs_arg, cls.default_epochs)
+    epochs = own if epochs is None else epochs
+    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 1:
+        raise GeneratorError(f"{cls.name}: epochs must be a positive integer, got {epochs!r}")
+    return int(epochs)
+
+
+def _pop_time_limit(name: str, params: dict[str, Any]) -> float | None:
+    """``time_limit_s`` out of ``params``: a positive number of seconds, ``None`` for no limit."""
+    given = params.pop("time_limit_s", DEFAULT_TIME_LIMIT_S)
+    if given is None:
+        return None
+    try:
+        seconds = float(given)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds > 0:
+        raise GeneratorError(f"{name}: time_limit_s must be a positive number of seconds, got {given!r}")
+    return seconds
+
+
+def _pop_device(cls: type[SynthcityGenerator], params: dict[str, Any]) -> str | None:
+    """``device`` out of ``params``: auto, cpu, cuda or cuda:N; ``None`` for plugins without one."""
+    device = params.pop("device", cls.default_device)
+    if cls.default_device is None and device is not None:
+        raise GeneratorError(f"{cls.name}: does not run on a device; remove device={device}")
+    if device is not None and str(device).lower() not in ("auto", "cpu", "cuda") \
+            and not str(device).lower().startswith("cuda:"):
+        raise GeneratorError(f"{cls.name}: device must be auto, cpu or cuda, got '{device}'")
+    return device
+
+
+def _pop_bins(cls: type[SynthcityGenerator], params: dict[str, Any]) -> int | None:
+    """``n_bins`` out of ``params`` for plugins that need discrete data; ``None`` for the others."""
+    if not cls.discrete_bins:
+        return None
+    n_bins = params.pop("n_bins", cls.discrete_bins)
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
+        raise GeneratorError(f"{cls.name}: n_bins must be an integer >= 2, got {n_bins!r}")
+    return n_bins
 
 
 def _budget_knobs(epochs_arg: str | None, default_device: str | None) -> tuple[str, ...]:
