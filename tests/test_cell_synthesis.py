@@ -11,7 +11,8 @@ def test_holdout_is_scored_against_the_rows_it_saw_and_others_against_all_of_tra
     split, _ = cell.load_split(spec)
     synthesis = cell.synthesize(spec, split)
     seen, out = synthesis.split.train, synthesis.synthetic
-    assert len(seen) == len(split.train) // 2 and len(out) == len(split.train)
+    assert len(seen) == len(split.train) // 2 and len(out) == len(seen)
+    assert not out.duplicated().any()  # the distinct unseen rows, none repeated
     # No synthetic row is a row it was scored as having seen: it is not mistaken for a copy.
     key = ["age", "sex", "heart_rate", "sbp", "temperature"]
     assert out[key].merge(seen[key].drop_duplicates(), how="inner").empty

@@ -65,15 +65,15 @@ def synthesize(cell: Cell, split: Split) -> Synthesis:
         >>> split = load_split(cell)[0]
         >>> synthesis = synthesize(cell, split)
         >>> len(split.train), len(synthesis.split.train), len(synthesis.synthetic), synthesis.costs[0].name
-        (600, 300, 600, 'cost.fit_wall_s')
+        (600, 300, 300, 'cost.fit_wall_s')
     """
     generator = generators.create(cell.generator, cell.params, random_state=cell.seed)
     with measure("fit") as fit_cost:
         generator.fit(split.train, split.card)
-    n_rows = cell.n_synthetic or len(split.train)
+    seen = generator.seen_rows(split.train)
+    n_rows = cell.n_synthetic or len(seen)  # as many rows as the generator learnt from
     with measure("sample") as sample_cost:
         synthetic = generator.sample(n_rows, seed=cell.seed)
-    seen = generator.seen_rows(split.train)
     scored = split if seen is split.train else replace(split, train=seen.reset_index(drop=True))
     return Synthesis(synthetic, scored, generator.hyperparameters(),
                      fit_cost.as_results() + sample_cost.as_results())
@@ -170,5 +170,5 @@ def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: st
                 int(split_seed), int(n_synthetic), tuple(metric_families))
 
 
-__all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard", "summary",
-           "synthesize"]
+__all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard",
+           "summary", "synthesize"]

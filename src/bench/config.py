@@ -29,7 +29,7 @@ KEYS = {
     "generators": "list of generator names, optionally with hyperparameters: bayesian_network[struct_max_indegree=2]",
     "seeds": "list of generator seeds (one cell per seed)",
     "split_seed": "seed of the train/holdout/control split (default 0)",
-    "n_synthetic": "rows to sample per cell; 0 = as many as the training split (default 0)",
+    "n_synthetic": "rows to sample per cell; 0 = as many as the training rows the generator learnt from (default 0)",
     "metrics": f"metric families to compute (default {list(DEFAULT_FAMILIES)})",
     "timeout_s": "per notebook-cell execution timeout in seconds (default 3600)",
 }
