@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import multiprocessing
 import os
 import platform
 import sys
 from typing import Any
+
+from harness import pick_names, print_table, run_fresh
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SIZE_OPTION = "n_patients"
@@ -117,33 +118,21 @@ def _format_options(options: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}" for k, v in options.items()) or "(default)"
 
 
-def print_table(results: list[tuple[str, dict, dict]]) -> None:
-    """Print a fixed-width table, one line per case (a failed case shows its error instead of numbers).
+def print_results(results: list[tuple[str, dict, dict]]) -> None:
+    """Print one line per case (a failed case shows its error instead of numbers).
 
-    Example: ``print_table([("pima", {}, _measure_case("pima", {}, 0))])``.
+    Example: ``print_results([("pima", {}, _measure_case("pima", {}, 0))])``.
     """
     header = ("dataset", "options", "rows", "cols", "train", "load s", "split s", "cpu s", "peak MB", "base MB")
     lines = []
     for name, options, r in results:
         if "error" in r:
-            lines.append((name, _format_options(options), "failed: " + r["error"]) + ("",) * 7)
+            lines.append((name, _format_options(options), "failed: " + r["error"]))
             continue
         lines.append((name, _format_options(options), f"{r['rows']:,}", str(r["columns"]), f"{r['train']:,}",
-                      f"{r['load_s']:.3f}",
-                      f"{r['split_s']:.3f}", f"{r['cpu_s']:.2f}", f"{r['peak_mb']:.0f}", f"{r['base_mb']:.0f}"))
-    widths = [max(len(h), *(len(line[i]) for line in lines if not line[2].startswith("failed"))) if lines else len(h)
-              for i, h in enumerate(header)]
-    right = set(range(2, len(header)))
-
-    def fmt(cells: tuple[str, ...]) -> str:
-        if cells[2].startswith("failed"):
-            return "  ".join([cells[0].ljust(widths[0]), cells[1].ljust(widths[1]), cells[2]])
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-    print(fmt(header))
-    print("  ".join("-" * w for w in widths))
-    for line in lines:
-        print(fmt(line))
+                      f"{r['load_s']:.3f}", f"{r['split_s']:.3f}", f"{r['cpu_s']:.2f}", f"{r['peak_mb']:.0f}",
+                      f"{r['base_mb']:.0f}"))
+    print_table(header, lines, keys=2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,11 +148,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import datasets
 
-    registered = datasets.names()
-    names = [n.strip() for n in args.datasets.split(",") if n.strip()] or registered
-    unknown = [n for n in names if n not in registered]
-    if unknown:
-        parser.error(f"unknown dataset(s) {unknown}; registered: {', '.join(registered)}")
+    try:
+        names = pick_names(args.datasets, datasets.names(), "dataset")
+    except ValueError as exc:
+        parser.error(str(exc))
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
@@ -173,13 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"dataset load + split (60/20/20, split_seed={args.split_seed}); Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, {platform.machine()}; one fresh process per line", flush=True)
     results = []
-    context = multiprocessing.get_context("spawn")
     for name, options in cases:
         print(f"  measuring {name} {_format_options(options)} ...", file=sys.stderr, flush=True)
-        with context.Pool(1) as pool:
-            results.append((name, options, pool.apply(_measure_case, (name, options, args.split_seed))))
+        results.append((name, options, run_fresh(_measure_case, (name, options, args.split_seed))))
     print()
-    print_table(results)
+    print_results(results)
     if skipped:
         print()
         print("\n".join(skipped))

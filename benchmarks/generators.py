@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import multiprocessing
 import os
 import platform
 import sys
 from typing import Any
+
+from harness import pick_names, print_table, run_fresh
 
 DEFAULT_DATASETS = ("pima", "sepsis_like[n_patients=5000]")
 BUDGETS = ("default", "test")
@@ -77,22 +78,10 @@ def _measure(dataset: str, generator: str, budget: str, seed: int) -> dict[str, 
     }
 
 
-def _run_case(dataset: str, generator: str, budget: str, seed: int, timeout_s: float) -> dict[str, Any]:
-    """``_measure_case`` in a fresh spawned process, stopped after ``timeout_s`` seconds."""
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        pending = pool.apply_async(_measure_case, (dataset, generator, budget, seed))
-        try:
-            return pending.get(timeout=timeout_s)
-        except multiprocessing.TimeoutError:
-            pool.terminate()
-            return {"error": f"stopped after {timeout_s:g} s (--timeout)"}
+def print_results(results: list[tuple[str, str, str, dict]]) -> None:
+    """Print one line per case (a failed case shows its error instead of numbers).
 
-
-def print_table(results: list[tuple[str, str, str, dict]]) -> None:
-    """Print a fixed-width table, one line per case (a failed case shows its error instead of numbers).
-
-    Example: ``print_table([("pima", "marginals", "default", _measure_case("pima", "marginals", "default", 0))])``.
+    Example: ``print_results([("pima", "marginals", "default", _measure_case("pima", "marginals", "default", 0))])``.
     """
     header = ("dataset", "generator", "budget", "rows", "cols", "device", "epochs", "fit s", "sample s", "cpu s",
               "peak MB", "base MB", "GPU MB")
@@ -105,20 +94,7 @@ def print_table(results: list[tuple[str, str, str, dict]]) -> None:
         lines.append((dataset, generator, budget, f"{r['rows']:,}", str(r["columns"]), str(r["device"]),
                       str(r["epochs"]), f"{r['fit_s']:.2f}", f"{r['sample_s']:.2f}", f"{r['cpu_s']:.1f}",
                       f"{r['peak_mb']:.0f}", f"{r['base_mb']:.0f}", gpu))
-    full = [line for line in lines if len(line) == len(header)]
-    widths = [max([len(h)] + [len(line[i]) for line in full] + [len(line[i]) for line in lines if i < 3])
-              for i, h in enumerate(header)]
-
-    def fmt(cells: tuple[str, ...]) -> str:
-        if len(cells) < len(header):
-            return "  ".join([c.ljust(w) for c, w in zip(cells[:3], widths)] + [cells[3]])
-        return "  ".join(c.rjust(w) if i > 5 or i in (3, 4) else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
-
-    print(fmt(header))
-    print("  ".join("-" * w for w in widths))
-    for line in lines:
-        print(fmt(line), flush=True)
+    print_table(header, lines, keys=3, left={0, 1, 2, 5})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,11 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench.config import parse_entry
     from bench.errors import BenchError
 
-    registered = generators.names()
-    names = [n.strip() for n in args.generators.split(",") if n.strip()] or registered
-    unknown = [n for n in names if n not in registered]
-    if unknown:
-        parser.error(f"unknown generator(s) {unknown}; registered: {', '.join(registered)}")
+    try:
+        names = pick_names(args.generators, generators.names(), "generator")
+    except ValueError as exc:
+        parser.error(str(exc))
     budgets = [b.strip() for b in args.budgets.split(",") if b.strip()]
     if not budgets or any(b not in BUDGETS for b in budgets):
         parser.error(f"--budgets must name one or more of {', '.join(BUDGETS)}, got '{args.budgets}'")
@@ -164,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         for budget in budgets:
             for name in names:
                 print(f"  measuring {entry} {name} ({budget} budget) ...", file=sys.stderr, flush=True)
-                results.append((entry, name, budget, _run_case(entry, name, budget, args.seed, args.timeout)))
+                results.append((entry, name, budget,
+                                run_fresh(_measure_case, (entry, name, budget, args.seed), args.timeout)))
     print()
-    print_table(results)
+    print_results(results)
     return 1 if any("error" in r for *_, r in results) else 0
 
 

@@ -70,9 +70,9 @@ class HoldoutGenerator(Generator):
     * ``fit(train, card)`` (the plain contract, what a cell does today): the generator carves a
       seeded ``unseen_fraction`` (default 0.5) out of ``train``, treats the rest as the part it
       "saw", and returns rows of the unseen part only. No evaluation part is touched; the price is
-      a smaller real table (half of ``train``), and metrics that compare the output with the whole
-      of ``train`` (distance to closest record, membership) see training rows; such metrics should
-      compare with ``seen_index_`` or use the second source;
+      a smaller real table (half of ``train``). ``seen_rows(train)`` is the seen part, and a cell
+      scores the output against it, so distance and membership metrics do not see the returned
+      rows as training rows;
     * ``fit(train, card, reference=frame)``: rows of ``reference`` (e.g. the split's ``control``
       part, handed over by a runner that knows its privacy metrics do not use it for this cell)
       are returned; ``train`` only fixes the columns and dtypes.
@@ -101,8 +101,11 @@ class HoldoutGenerator(Generator):
             reference: pd.DataFrame | None = None) -> "HoldoutGenerator":
         """Learn which real rows to return: ``reference`` if given, else an unseen share of ``train``."""
         if reference is not None:
+            if not isinstance(reference, pd.DataFrame) or reference.empty:
+                raise GeneratorError(f"holdout: reference must be a non-empty DataFrame, got "
+                                     f"{type(reference).__name__}")
             missing = [c for c in train.columns if c not in reference.columns]
-            if not isinstance(reference, pd.DataFrame) or reference.empty or missing:
+            if missing:
                 raise GeneratorError(f"holdout: reference must be a non-empty DataFrame with the training "
                                      f"columns; missing {missing}")
         self._reference = reference

@@ -10,6 +10,19 @@ from bench.generators.base import GeneratorError
 DEVICES = ("auto", "cpu", "cuda")
 
 
+def check_device(device: str) -> str:
+    """``device`` in lower case if it is auto, cpu, cuda or cuda:N; otherwise a ``GeneratorError``.
+
+    Example:
+        >>> check_device("CUDA:1")
+        'cuda:1'
+    """
+    requested = str(device).lower()
+    if requested not in DEVICES and not requested.startswith("cuda:"):
+        raise GeneratorError(f"device must be one of {', '.join(DEVICES)} (or cuda:N), got '{device}'")
+    return requested
+
+
 def resolve_device(device: str = "auto") -> str:
     """Turn ``auto`` / ``cpu`` / ``cuda`` (or ``cuda:N``) into the device a run really uses.
 
@@ -19,11 +32,9 @@ def resolve_device(device: str = "auto") -> str:
         >>> resolve_device("cpu")
         'cpu'
     """
-    requested = str(device).lower()
+    requested = check_device(device)
     if requested == "cpu":
         return "cpu"
-    if requested not in ("auto", "cuda") and not requested.startswith("cuda:"):
-        raise GeneratorError(f"device must be one of {', '.join(DEVICES)} (or cuda:N), got '{device}'")
     import torch
 
     available = torch.cuda.is_available()

@@ -43,6 +43,7 @@ import pandas as pd
 from bench.datasets.cards import DatasetCard
 from bench.generators.base import Generator, GeneratorError, seeded_order
 from bench.generators.budget import time_limit
+from bench.generators.device import check_device
 from bench.generators.discretize import QuantileDiscretizer
 from bench.generators.missingness import MissingnessEncoder
 
@@ -261,9 +262,11 @@ def _pop_device(cls: type[SynthcityGenerator], params: dict[str, Any]) -> str | 
     device = params.pop("device", cls.default_device)
     if cls.default_device is None and device is not None:
         raise GeneratorError(f"{cls.name}: does not run on a device; remove device={device}")
-    if device is not None and str(device).lower() not in ("auto", "cpu", "cuda") \
-            and not str(device).lower().startswith("cuda:"):
-        raise GeneratorError(f"{cls.name}: device must be auto, cpu or cuda, got '{device}'")
+    if device is not None:
+        try:
+            check_device(device)
+        except GeneratorError as exc:
+            raise GeneratorError(f"{cls.name}: {exc}") from None
     return device
 
 
@@ -272,8 +275,10 @@ def _pop_bins(cls: type[SynthcityGenerator], params: dict[str, Any]) -> int | No
     if not cls.discrete_bins:
         return None
     n_bins = params.pop("n_bins", cls.discrete_bins)
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
-        raise GeneratorError(f"{cls.name}: n_bins must be an integer >= 2, got {n_bins!r}")
+    try:
+        QuantileDiscretizer(n_bins)
+    except ValueError as exc:
+        raise GeneratorError(f"{cls.name}: {exc}") from None
     return n_bins
 
 
@@ -282,7 +287,7 @@ def _budget_knobs(epochs_arg: str | None, default_device: str | None) -> tuple[s
 
 
 def synthcity_generator(plugin: str, module: str, family: str, description: str,
-                        budget_knobs: tuple[str, ...] | None = None, differentially_private: bool = False, *,
+                        differentially_private: bool = False, *,
                         epochs_arg: str | None = None, default_epochs: int | None = None,
                         default_device: str | None = None, default_params: dict[str, Any] | None = None,
                         deterministic_on_cpu: bool = True, nondeterminism: str = "",
@@ -290,7 +295,7 @@ def synthcity_generator(plugin: str, module: str, family: str, description: str,
                         ) -> type[SynthcityGenerator]:
     """Make the adapter class for one plugin, for the explicit registry.
 
-    ``budget_knobs`` defaults to what the other arguments imply (epochs, time_limit_s, device).
+    Its ``budget_knobs`` follow from the other arguments (epochs, time_limit_s, device).
 
     Example:
         >>> cls = synthcity_generator("bayesian_network", "synthcity.plugins.generic.plugin_bayesian_network",
@@ -304,7 +309,7 @@ def synthcity_generator(plugin: str, module: str, family: str, description: str,
         raise ValueError(f"{plugin}: say why it is not deterministic on CPU")
     attributes: dict[str, Any] = {
         "name": plugin, "plugin": plugin, "module": module, "family": family, "description": description,
-        "budget_knobs": budget_knobs if budget_knobs is not None else _budget_knobs(epochs_arg, default_device),
+        "budget_knobs": _budget_knobs(epochs_arg, default_device),
         "differentially_private": differentially_private, "epochs_arg": epochs_arg,
         "default_epochs": default_epochs, "default_device": default_device,
         "default_params": dict(default_params or {}), "deterministic_on_cpu": deterministic_on_cpu,
