@@ -8,6 +8,8 @@ import it as ``harness``.
 from __future__ import annotations
 
 import multiprocessing
+import time
+from queue import Empty
 from typing import Any, Callable, Sequence
 
 
@@ -25,19 +27,36 @@ def pick_names(text: str, registered: Sequence[str], what: str) -> list[str]:
     return names
 
 
+def _call_into(queue: Any, function: Callable[..., dict[str, Any]], args: tuple) -> None:
+    queue.put(function(*args))
+
+
 def run_fresh(function: Callable[..., dict[str, Any]], args: tuple, timeout_s: float | None = None) -> dict[str, Any]:
     """``function(*args)`` in a fresh spawned process, so its imports and memory peak are its own.
 
-    After ``timeout_s`` seconds the process is stopped and the result is ``{"error": ...}``.
+    The process is not a daemon (unlike a ``multiprocessing.Pool`` worker), so the libraries it
+    measures may start their own workers: scikit-learn's ``n_jobs=-1`` would otherwise silently
+    fall back to one core. After ``timeout_s`` seconds the process is stopped and the result is
+    ``{"error": ...}``; so it is when the process dies without an answer (e.g. killed for memory).
     """
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        pending = pool.apply_async(function, args)
-        try:
-            return pending.get(timeout=timeout_s)
-        except multiprocessing.TimeoutError:
-            pool.terminate()
-            return {"error": f"stopped after {timeout_s:g} s (--timeout)"}
+    queue = context.Queue()
+    process = context.Process(target=_call_into, args=(queue, function, args))
+    process.start()
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                return queue.get(timeout=1.0)
+            except Empty:
+                if not process.is_alive():
+                    return {"error": f"the measuring process died without an answer (exit code {process.exitcode})"}
+                if timeout_s is not None and time.monotonic() - started > timeout_s:
+                    return {"error": f"stopped after {timeout_s:g} s (--timeout)"}
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
 
 
 def print_table(header: Sequence[str], rows: list[tuple[str, ...]], keys: int,

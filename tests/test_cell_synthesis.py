@@ -30,5 +30,7 @@ def test_resolved_hyperparameters_become_gen_params():
     params = cell.cell_params(spec, synthesis)
     assert params["gen.k"] == 3 and params["gen.random_state"] == 2 and params["train_rows"] == len(split.train)
     assert "gen.random_state" not in cell.cell_params(spec)  # without a synthesis: the cell's own params only
-    result = cell.evaluate(spec, synthesis.split, synthesis.synthetic)
-    assert isinstance(cell.scorecard(result), pd.DataFrame)
+    scores = cell.evaluate(spec, synthesis.split, synthesis.synthetic)
+    table = scores.table()
+    assert isinstance(table, pd.DataFrame) and "cost.evaluate_wall_s" in set(table["metric"])
+    assert not scores.failures, scores.failures

@@ -15,20 +15,25 @@ from bench import datasets, generators, metrics, tracking
 from bench.config import Cell
 from bench.cost import measure
 from bench.datasets.splits import Split
+from bench.metrics import Scorecard
 from bench.metrics.base import MetricResult
 
 
 @dataclass
 class CellResult:
-    """What a cell produced: the synthetic table (no real rows) and every metric, costs included."""
+    """What a cell produced: the synthetic table (no real rows) and its scorecard, costs included."""
 
     cell: Cell
     synthetic: pd.DataFrame = field(repr=False)
-    results: list[MetricResult]
+    scores: Scorecard
+
+    @property
+    def results(self) -> list[MetricResult]:
+        return self.scores.results
 
     def scorecard(self) -> pd.DataFrame:
-        """The cell's numbers with their meaning: name, value, CI, goal. Aggregates only."""
-        return scorecard(self.results)
+        """The cell's numbers with their meaning: name, value, CI, goal, status. Aggregates only."""
+        return self.scores.table()
 
 
 def load_split(cell: Cell) -> tuple[Split, list[MetricResult]]:
@@ -96,11 +101,16 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return out.join(stats).round(3)
 
 
-def evaluate(cell: Cell, split: Split, synthetic: pd.DataFrame) -> list[MetricResult]:
-    """Score the synthetic table against the real split; the evaluation's own cost is included."""
+def evaluate(cell: Cell, split: Split, synthetic: pd.DataFrame) -> Scorecard:
+    """Score the synthetic table against the real split; the evaluation's own cost is included.
+
+    The metrics are seeded with the split seed, not the cell seed: every generator and seed of a
+    split is then measured with the same instrument (the same TRTR models, fitted once per split,
+    and the same bootstrap resamples), so differences between cells come from the synthetic data.
+    """
     with measure("evaluate") as evaluate_cost:
-        results = metrics.score(split, synthetic, cell.metrics, seed=cell.seed)
-    return results + evaluate_cost.as_results()
+        scores = metrics.score(split, synthetic, cell.metrics, seed=cell.split_seed)
+    return scores.with_results(evaluate_cost.as_results())
 
 
 def cell_params(cell: Cell, synthesis: Synthesis | None = None) -> dict[str, Any]:
@@ -127,36 +137,23 @@ def cell_params(cell: Cell, synthesis: Synthesis | None = None) -> dict[str, Any
     }
 
 
-def log(cell: Cell, results: list[MetricResult], run_id: str, tracking_uri: str,
-        synthesis: Synthesis | None = None) -> None:
-    """Log the cell into its MLflow run (created by the runner); does nothing without a run id."""
+def log(cell: Cell, scores: Scorecard, run_id: str, tracking_uri: str, synthesis: Synthesis | None = None) -> None:
+    """Log the cell into its MLflow run (created by the runner); does nothing without a run id.
+
+    Metrics without a value are logged as tags ``unavailable.<metric>`` holding the reason.
+    """
     if run_id:
         tracking.log_cell_results(tracking_uri or tracking.default_tracking_uri(), run_id,
-                                  cell_params(cell, synthesis), results)
-
-
-def scorecard(results: list[MetricResult]) -> pd.DataFrame:
-    """A readable table of results with each metric's goal and description.
-
-    Example:
-        >>> scorecard([MetricResult("utility.tstr_auroc", 0.8, 0.75, 0.85)]).loc[0, "goal"]
-        'maximize'
-    """
-    rows = []
-    for result in results:
-        declared = metrics.spec(result.name)
-        rows.append({"metric": result.name, "value": result.value, "ci_low": result.ci_low,
-                     "ci_high": result.ci_high, "goal": declared.goal, "meaning": declared.description})
-    return pd.DataFrame(rows)
+                                  cell_params(cell, synthesis), scores.results, scores.unavailable)
 
 
 def run_cell(cell: Cell, run_id: str = "", tracking_uri: str = "") -> CellResult:
     """All steps of a cell in this process: load, synthesize, evaluate, log."""
     split, load_costs = load_split(cell)
     synthesis = synthesize(cell, split)
-    results = evaluate(cell, synthesis.split, synthesis.synthetic) + load_costs + synthesis.costs
-    log(cell, results, run_id, tracking_uri, synthesis)
-    return CellResult(cell, synthesis.synthetic, results)
+    scores = evaluate(cell, synthesis.split, synthesis.synthetic).with_results(load_costs + synthesis.costs)
+    log(cell, scores, run_id, tracking_uri, synthesis)
+    return CellResult(cell, synthesis.synthetic, scores)
 
 
 def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: str,
@@ -170,5 +167,5 @@ def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: st
                 int(split_seed), int(n_synthetic), tuple(metric_families))
 
 
-__all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "scorecard",
-           "summary", "synthesize"]
+__all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "summary",
+           "synthesize"]

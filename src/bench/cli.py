@@ -11,9 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench.errors import BenchError
-
-HEADLINE_COST_METRICS = ("cost.fit_wall_s", "cost.fit_peak_rss_mb")
+from bench.errors import BenchError, did_you_mean
 
 
 def _print_rows(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
@@ -132,11 +130,17 @@ def cmd_generators(args: argparse.Namespace) -> int:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
+    """``bench metrics [FAMILY]``: every metric with its goal, range, inputs and meaning; * marks headline ones."""
     from bench.metrics import METRICS
+    from bench.metrics.base import FAMILIES
 
-    rows = [(spec.name, f"{spec.goal} {spec.arrow}", f"[{spec.range[0]:g}, {spec.range[1]:g}]", spec.description)
-            for spec in METRICS.values()]
-    _print_rows(rows, ("name", "goal", "range", "meaning"))
+    if args.family and args.family not in FAMILIES:
+        raise BenchError(f"unknown metric family '{args.family}'; {did_you_mean(args.family, list(FAMILIES))}")
+    rows = [(("* " if spec.headline else "  ") + spec.name, f"{spec.goal} {spec.arrow}",
+             f"[{spec.range[0]:g}, {spec.range[1]:g}]", ",".join(spec.needs), spec.description)
+            for spec in METRICS.values() if not args.family or spec.family == args.family]
+    _print_rows(rows, ("  name", "goal", "range", "needs", "meaning"))
+    print(f"\n{len(rows)} metrics; * headline metrics (tabulated and plotted in the report; all are in cells.csv)")
     return 0
 
 
@@ -179,7 +183,7 @@ def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = 
         runs = runs[runs["cell_id"].isin(cell_ids)]
     if runs.empty:
         raise BenchError(f"no cell runs found for benchmark '{benchmark}' in {uri}; run `bench run` first")
-    specs = [spec for name, spec in METRICS.items() if spec.family != "cost" or name in HEADLINE_COST_METRICS]
+    specs = [spec for spec in METRICS.values() if spec.headline]  # every metric stays in cells.csv
     return report.build_report(runs, specs, results_dir, name=benchmark)
 
 
@@ -209,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--file", help="CSV to check (default: the card's source file from the cache or mirror)")
     validate.set_defaults(func=cmd_datasets_validate)
     commands.add_parser("generators", help="list the registered generators").set_defaults(func=cmd_generators)
-    commands.add_parser("metrics", help="list the metrics and what they mean").set_defaults(func=cmd_metrics)
+    metrics_parser = commands.add_parser("metrics", help="list the metrics and what they mean")
+    metrics_parser.add_argument("family", nargs="?", help="only this family (fidelity, utility, fairness, ...)")
+    metrics_parser.set_defaults(func=cmd_metrics)
     run = commands.add_parser("run", help="run a benchmark file (skips cells that already finished)")
     run.add_argument("file", help="benchmark YAML, e.g. benchmarks/quick.yaml")
     run.add_argument("--results", default="results", help="output folder (default: results)")

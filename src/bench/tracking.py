@@ -18,13 +18,14 @@ from typing import Any
 
 import pandas as pd
 
-from bench.metrics.base import MetricResult
+from bench.metrics.base import MetricResult, Unavailable
 
 PACKAGES = ("health-synth-bench", "synthcity", "torch", "numpy", "pandas", "scikit-learn", "sdmetrics",
             "anonymeter", "mlflow", "papermill")
 STATUS_TAG = "bench.status"
 CELL_ID_TAG = "bench.cell_id"
 ERROR_TAG = "bench.error"
+UNAVAILABLE_TAG = "unavailable"  # unavailable.<metric> = "failed: ..." or "not applicable: ..."
 SWEEP_TAG = "bench.sweep"
 
 
@@ -101,9 +102,13 @@ def start_cell(tracking_uri: str, experiment: str, parent_run_id: str, sweep_nam
     return run.info.run_id
 
 
-def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], results: list[MetricResult]) -> None:
-    """Log a cell's params, metrics (with CI bounds) and details tables (aggregates only) into its run."""
-    from mlflow.entities import Metric, Param
+def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], results: list[MetricResult],
+                     unavailable: list[Unavailable] = ()) -> None:
+    """Log a cell's params, metrics (with CI bounds) and details tables (aggregates only) into its run.
+
+    A metric without a value gets the tag ``unavailable.<metric>``: its status and reason.
+    """
+    from mlflow.entities import Metric, Param, RunTag
 
     client = _client(tracking_uri)
     metrics = []
@@ -112,7 +117,8 @@ def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], res
         for suffix, bound in (("ci_low", result.ci_low), ("ci_high", result.ci_high)):
             if bound is not None:
                 metrics.append(Metric(f"{result.name}.{suffix}", float(bound), 0, 0))
-    client.log_batch(run_id, metrics=metrics, params=[Param(k, _param_text(v)) for k, v in params.items()])
+    tags = [RunTag(f"{UNAVAILABLE_TAG}.{u.name}", f"{u.status}: {u.reason}"[:4000]) for u in unavailable]
+    client.log_batch(run_id, metrics=metrics, params=[Param(k, _param_text(v)) for k, v in params.items()], tags=tags)
     with tempfile.TemporaryDirectory() as tmp:
         for result in results:
             if result.details is not None:

@@ -22,7 +22,6 @@ The exact, unsuppressed numbers that fairness metrics need come from ``bench.dat
 
 from __future__ import annotations
 
-import ast
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from bench.datasets.cards import DatasetCard
+from bench.datasets.rules import judge_rules, rule_columns
 from bench.datasets.subgroups import subgroup_sizes
 from bench.errors import BenchError
 
@@ -308,17 +308,6 @@ def missingness(frame: pd.DataFrame, k: int = SMALL_CELL_K, top: int = 10) -> Mi
 # --------------------------------------------------------------------------------------------- rules
 
 
-def rule_columns(rule: str, columns: list[str] | pd.Index) -> list[str]:
-    """The table columns a rule expression reads, in table order.
-
-    Example:
-        >>> rule_columns("map <= sbp and sbp > 0", ["age", "sbp", "map"])
-        ['sbp', 'map']
-    """
-    names = {node.id for node in ast.walk(ast.parse(rule, mode="eval")) if isinstance(node, ast.Name)}
-    return [c for c in columns if c in names]
-
-
 def rule_violations(frame: pd.DataFrame, card: DatasetCard, k: int = SMALL_CELL_K) -> pd.DataFrame:
     """For each card rule: the rows it is judged on (all its columns observed), how many break it, and the share.
 
@@ -336,19 +325,10 @@ def rule_violations(frame: pd.DataFrame, card: DatasetCard, k: int = SMALL_CELL_
         [['lo <= hi', 3, 1, 0.3333333333333333]]
     """
     rows = []
+    judged, broken_rows = judge_rules(frame, card)
     for rule in card.rules:
         columns = rule_columns(rule, frame.columns)
-        observed = frame[columns].notna().all(axis=1) if columns else pd.Series(True, index=frame.index)
-        judged = frame.loc[observed]
-        try:
-            result = judged.eval(rule, engine="python")
-        except Exception as exc:  # pandas raises many types for a bad expression
-            raise BenchError(f"dataset '{card.name}': rule '{rule}' cannot be evaluated: "
-                             f"{type(exc).__name__}: {exc}") from exc
-        if not isinstance(result, pd.Series):
-            result = pd.Series(bool(result), index=judged.index)
-        evaluated = len(judged)
-        broken = int((~result.astype(bool)).sum())
+        evaluated, broken = int(judged[rule].sum()), int(broken_rows[rule].sum())
         rows.append({"rule": rule, "columns": ", ".join(columns), "rows_evaluated": suppress_count(evaluated, k),
                      "broken": suppress_count(broken, k), "share_broken": suppress_share(broken, evaluated, k)})
     return pd.DataFrame(rows, columns=["rule", "columns", "rows_evaluated", "broken", "share_broken"])

@@ -34,7 +34,7 @@ class MetricSpec:
     description: str
     needs: tuple[Need, ...] = ("train",)
     reference: str | None = None  # a metric drawn beside this one as what real data achieves
-
+    headline: bool = False  # one of the few numbers the report tabulates and plots per metric
 
     def __post_init__(self) -> None:
         family, _, short = self.name.partition(".")
@@ -84,12 +84,42 @@ class MetricResult:
 
 
 @dataclass(frozen=True)
+class Unavailable:
+    """A metric that has no value for this cell, and why.
+
+    ``failed`` is True when its computation raised (bad input, e.g. an empty synthetic table) and
+    False when it does not apply (e.g. the card names no sensitive attribute).
+
+    Example:
+        >>> Unavailable("fairness.vanished_subgroups", "the card names no sensitive attribute").status
+        'not applicable'
+    """
+
+    name: str
+    reason: str
+    failed: bool = False
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.failed else "not applicable"
+
+
+class NotApplicable(BenchError):
+    """Raised by an evaluator whose metrics cannot apply to this dataset (not an error in the data)."""
+
+
+@dataclass(frozen=True)
 class Evaluator:
     """A function that computes several related metrics at once (e.g. TSTR and TRTR share models).
 
-    ``compute(split, synthetic, seed)`` returns one ``MetricResult`` for each of ``produces``.
+    ``compute(split, synthetic, seed)`` returns, for each of ``produces``, a ``MetricResult`` or an
+    ``Unavailable`` saying why that metric has no value. ``name`` identifies the evaluator in errors.
     """
 
-    family: str
+    name: str
     produces: tuple[MetricSpec, ...]
-    compute: Callable[..., list[MetricResult]]
+    compute: Callable[..., list["MetricResult | Unavailable"]]
+
+    @property
+    def family(self) -> str:
+        return self.name.partition(".")[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bench.metrics.base import MetricSpec
 
 STAGES = ("load", "fit", "sample", "evaluate")
+HEADLINE = ("cost.fit_wall_s", "cost.fit_peak_rss_mb")
 
 
 def _cost_specs() -> dict[str, MetricSpec]:
@@ -13,7 +14,7 @@ def _cost_specs() -> dict[str, MetricSpec]:
         for quantity, unit, what in (("wall_s", "s", "wall-clock time"), ("cpu_s", "s", "CPU time (all threads)"),
                                      ("peak_rss_mb", "MB", "peak resident memory")):
             name = f"cost.{stage}_{quantity}"
-            specs[name] = MetricSpec(name, goal="minimize", range=(0.0, float("inf")),
+            specs[name] = MetricSpec(name, goal="minimize", range=(0.0, float("inf")), headline=name in HEADLINE,
                                      description=f"{what} of the {stage} stage ({unit})")
     return specs
 

@@ -1,0 +1,67 @@
+"""What the evaluators of one synthetic table share, computed on first use: TSTR predictions, the
+real reference (TRTR), bootstrap resamples of the holdout and the holdout labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from bench.datasets.splits import Split
+from bench.errors import BenchError
+from bench.metrics import bootstrap
+from bench.metrics.models import MODELS, Prediction, fit_predict, labels
+from bench.metrics.reference import RealReference, real_reference
+
+
+@dataclass
+class ScoringContext:
+    """One synthetic table to score against one real split, with a metric seed.
+
+    The seed drives every random choice of the metrics (models, resamples, subsamples), so the
+    same table and seed always give the same numbers.
+
+    Example:
+        >>> from bench.datasets import load_split
+        >>> split = load_split("sepsis_like", n_patients=1000)
+        >>> context = ScoringContext(split, split.train, seed=0)
+        >>> context.weights.shape == (bootstrap.N_RESAMPLES, len(split.holdout))
+        True
+    """
+
+    split: Split
+    synthetic: pd.DataFrame = field(repr=False)
+    seed: int = 0
+
+    @property
+    def card(self):  # noqa: ANN201 - DatasetCard, kept unimported for brevity
+        return self.split.card
+
+    @cached_property
+    def reference(self) -> RealReference:
+        return real_reference(self.split, self.seed)
+
+    @cached_property
+    def tstr(self) -> dict[str, Prediction]:
+        """Every utility model trained on the synthetic rows, scored on the real holdout."""
+        return {model: fit_predict(model, self.synthetic, self.split.holdout, self.card, self.seed)
+                for model in MODELS}
+
+    @cached_property
+    def holdout_labels(self) -> np.ndarray:
+        """1 for the positive label, else 0; raises when the holdout lacks a class (AUROC needs both)."""
+        y = labels(self.split.holdout, self.card)
+        if len(np.unique(y)) < 2:
+            raise BenchError(f"the real holdout has {len(y)} row(s), all of one class of '{self.card.target}' "
+                             f"(positive label {self.card.positive_label!r}); utility needs both classes")
+        return y
+
+    @cached_property
+    def weights(self) -> np.ndarray:
+        """Bootstrap resamples of the holdout rows, shared by every utility and fairness CI (paired)."""
+        return bootstrap.resample_weights(len(self.split.holdout), self.seed)
+
+
+__all__ = ["ScoringContext"]

@@ -1,0 +1,84 @@
+"""Fidelity metrics against known answers: a copy is the ceiling, independent marginals lose pairs."""
+
+import numpy as np
+import pytest
+
+from bench import datasets, generators, metrics
+from bench.metrics.detection import alpha_precision_beta_recall
+
+FIDELITY = ["fidelity"]
+
+
+@pytest.fixture(scope="module")
+def split():
+    return datasets.load_split("sepsis_like", split_seed=0, n_patients=2000, seed=2)
+
+
+@pytest.fixture(scope="module")
+def scored(split):
+    out = {}
+    for name in ("copy", "marginals", "gaussian_copula"):
+        synthetic = generators.create(name).fit(split.train, split.card).sample(len(split.train), seed=0)
+        out[name] = metrics.score(split, synthetic, FIDELITY, seed=0).by_name()
+    return out
+
+
+def test_copy_scores_best_on_every_fidelity_metric(scored):
+    for name, result in scored["copy"].items():
+        spec = metrics.spec(name)
+        if spec.reference is None and name != "fidelity.real_rule_violation_rate":
+            for other in ("marginals", "gaussian_copula"):
+                assert not spec.better(scored[other][name].value, result.value), (name, other)
+    assert scored["copy"]["fidelity.univariate_similarity"].value == pytest.approx(1.0)
+    assert scored["copy"]["fidelity.pair_similarity"].value == pytest.approx(1.0)
+    assert scored["copy"]["fidelity.detection_auroc"].value == 0.5  # cannot be told apart
+    assert scored["copy"]["fidelity.beta_recall"].value > 0.99
+
+
+def test_marginals_lose_the_pairs_a_correlated_generator_keeps(scored):
+    marginals, copula = scored["marginals"], scored["gaussian_copula"]
+    assert marginals["fidelity.univariate_similarity"].value > 0.95  # columns alone look right...
+    assert marginals["fidelity.correlation_similarity"].value < copula["fidelity.correlation_similarity"].value - 0.02
+    assert marginals["fidelity.pair_similarity"].value < copula["fidelity.pair_similarity"].value
+    assert marginals["fidelity.detection_auroc"].value > copula["fidelity.detection_auroc"].value + 0.1
+    details = marginals["fidelity.pair_similarity"].details  # ...the map-sbp relation is gone
+    pair = details[(details["column_a"] == "sbp") & (details["column_b"] == "map")].iloc[0]
+    assert pair["real_correlation"] > 0.7 and pair["score"] < 0.7
+
+
+def test_a_shifted_column_is_detected(split):
+    shifted = split.train.assign(age=split.train["age"] + 40)
+    result = metrics.score(split, shifted, FIDELITY).by_name()["fidelity.detection_auroc"]
+    assert result.value > 0.9 and result.ci_low > 0.85
+
+
+def test_missingness_similarity_counts_a_lost_missing_pattern_exactly(split):
+    filled = split.train.assign(lactate=split.train["lactate"].fillna(2.0))
+    result = metrics.score(split, filled, FIDELITY).by_name()["fidelity.missingness_similarity"]
+    expected = 1 - split.train["lactate"].isna().mean() / len(split.card.columns)
+    assert result.value == pytest.approx(expected)
+    row = result.details.set_index("column").loc["lactate"]
+    assert row["synthetic_missing_share"] == 0 and row["real_missing_share"] > 0.3
+
+
+def test_rule_violations_are_counted_per_rule_next_to_the_real_rate(split):
+    broken = split.train.copy()
+    rows = broken.index[: len(broken) // 10]
+    broken.loc[rows, "map"] = broken.loc[rows, "sbp"] + 5  # mean pressure above systolic: impossible
+    result = metrics.score(split, broken, FIDELITY).by_name()
+    rate = result["fidelity.rule_violation_rate"]
+    assert rate.value == pytest.approx(len(rows) / len(broken))
+    assert rate.ci_low < rate.value < rate.ci_high
+    assert result["fidelity.real_rule_violation_rate"].value == 0.0
+    per_rule = rate.details.set_index("rule")
+    assert per_rule.loc["map <= sbp", "synthetic_share_broken"] == pytest.approx(0.1, abs=0.001)
+    assert per_rule.drop("map <= sbp")["synthetic_share_broken"].max() == 0
+
+
+def test_alpha_precision_and_beta_recall_match_synthcity():
+    from synthcity.metrics.eval_statistical import AlphaPrecision
+
+    rng = np.random.default_rng(0)
+    real, synthetic = rng.normal(size=(300, 4)), 1.3 * rng.normal(size=(300, 4)) + 0.2
+    expected = AlphaPrecision().metrics(real, synthetic)
+    assert alpha_precision_beta_recall(real, synthetic) == pytest.approx((expected[3], expected[4]))
