@@ -64,8 +64,9 @@ def print_table(header: Sequence[str], rows: list[tuple[str, ...]], keys: int,
     """Print ``rows`` under ``header`` in fixed-width columns.
 
     A row is either one cell per header column, or (shorter than the header) its first ``keys``
-    cells and one more that says why the case failed (printed after the keys, unaligned). The columns whose positions are in
-    ``left`` (default: the keys) are left-aligned, the others right-aligned.
+    cells and one more that says why the case failed (printed after the keys, unaligned). The
+    columns whose positions are in ``left`` (default: the keys) are left-aligned, the others
+    right-aligned.
 
     Example:
         >>> print_table(("name", "n", "s"), [("a", "10", "0.5"), ("bb", "failed: out of memory")], keys=1)

@@ -110,6 +110,19 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
             np.float64)
 
 
+def estimate(measure, y_true: np.ndarray, values: np.ndarray,
+             weights: np.ndarray) -> tuple[float, np.ndarray]:
+    """``(value on the sample itself, value on every resample)`` of one of the measures above.
+
+    Example:
+        >>> value, resampled = estimate(auroc, np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.2, 0.8]),
+        ...                             resample_weights(4, seed=0, n_resamples=3))
+        >>> value, resampled.shape
+        (1.0, (3,))
+    """
+    return float(measure(y_true, values, unit_weights(len(y_true)))[0]), measure(y_true, values, weights)
+
+
 def interval(values: np.ndarray, min_defined: float = 0.5) -> tuple[float | None, float | None]:
     """Percentile 95% interval of resampled values; ``(None, None)`` when under ``min_defined`` of
     them are defined (e.g. a small subgroup whose resamples often miss a class).
@@ -129,5 +142,5 @@ def interval(values: np.ndarray, min_defined: float = 0.5) -> tuple[float | None
     return float(low), float(high)
 
 
-__all__ = ["N_RESAMPLES", "accuracy", "auroc", "brier", "f1", "interval", "rate", "resample_weights",
+__all__ = ["N_RESAMPLES", "accuracy", "auroc", "brier", "estimate", "f1", "interval", "rate", "resample_weights",
            "unit_weights"]

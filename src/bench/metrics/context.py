@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from bench.datasets.cards import DatasetCard
 from bench.datasets.splits import Split
 from bench.errors import BenchError
 from bench.metrics import bootstrap
@@ -36,7 +37,7 @@ class ScoringContext:
     seed: int = 0
 
     @property
-    def card(self):  # noqa: ANN201 - DatasetCard, kept unimported for brevity
+    def card(self) -> DatasetCard:
         return self.split.card
 
     @cached_property

@@ -78,9 +78,9 @@ def detection(context: ScoringContext) -> list[MetricResult]:
     folds = StratifiedKFold(DETECTION_FOLDS, shuffle=True, random_state=context.seed)
     scores = cross_val_predict(HistGradientBoostingClassifier(random_state=context.seed), rows, is_synthetic,
                                cv=folds, method="predict_proba")[:, 1]
-    raw = float(bootstrap.auroc(is_synthetic, scores, bootstrap.unit_weights(len(rows)))[0])
-    low, high = bootstrap.interval(np.maximum(0.5, bootstrap.auroc(
-        is_synthetic, scores, bootstrap.resample_weights(len(rows), context.seed))))
+    raw, resampled = bootstrap.estimate(bootstrap.auroc, is_synthetic, scores,
+                                        bootstrap.resample_weights(len(rows), context.seed))
+    low, high = bootstrap.interval(np.maximum(0.5, resampled))
     details = pd.DataFrame({"rows_per_side": [len(real)], "folds": [DETECTION_FOLDS], "raw_auroc": [raw]})
     return [MetricResult(DETECTION_AUROC.name, max(raw, 0.5), low, high, details=details)]
 

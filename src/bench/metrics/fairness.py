@@ -142,6 +142,17 @@ def _nan_reduce(function, stacked: np.ndarray) -> np.ndarray:
         return function(stacked, axis=0)
 
 
+def _with_interval(name: str, value: float, resampled: np.ndarray) -> dict[str, float | None]:
+    low, high = bootstrap.interval(resampled)
+    return {name: value, f"{name}_ci_low": low, f"{name}_ci_high": high}
+
+
+def _spread(measured: list[tuple[float, np.ndarray]]) -> tuple[float, np.ndarray]:
+    """Best minus worst subgroup: on the sample and on every resample."""
+    values, stacked = np.array([v for v, _ in measured]), np.stack([r for _, r in measured])
+    return values.max() - values.min(), _nan_reduce(np.nanmax, stacked) - _nan_reduce(np.nanmin, stacked)
+
+
 def subgroup_utility(context: ScoringContext) -> list[MetricResult | Unavailable]:
     """TSTR and TRTR AUROC per subgroup with CIs; the worst-subgroup gap and the best-to-worst spreads."""
     y, weights = context.holdout_labels, context.weights
@@ -154,23 +165,16 @@ def subgroup_utility(context: ScoringContext) -> list[MetricResult | Unavailable
                    "status": status}
             if status == "ok":
                 for arm, prediction in predictions.items():
-                    value = float(bootstrap.auroc(y[mask], prediction.scores[mask], bootstrap.unit_weights(mask.sum()))[0])
-                    resampled = bootstrap.auroc(y[mask], prediction.scores[mask], weights[:, mask])
-                    per_arm[arm].append((value, resampled))
-                    row.update({f"{arm}_auroc": value, **dict(zip((f"{arm}_ci_low", f"{arm}_ci_high"),
-                                                                  bootstrap.interval(resampled)))})
-                gap_value = per_arm["tstr"][-1][0] - per_arm["trtr"][-1][0]
-                gap_resampled = per_arm["tstr"][-1][1] - per_arm["trtr"][-1][1]
-                gaps.append((gap_value, gap_resampled))
-                row.update({"gap": gap_value, **dict(zip(("gap_ci_low", "gap_ci_high"),
-                                                         bootstrap.interval(gap_resampled)))})
+                    per_arm[arm].append(bootstrap.estimate(bootstrap.auroc, y[mask], prediction.scores[mask],
+                                                           weights[:, mask]))
+                    row.update(_with_interval(f"{arm}_auroc", *per_arm[arm][-1]))
+                (tstr_value, tstr_resampled), (trtr_value, trtr_resampled) = per_arm["tstr"][-1], per_arm["trtr"][-1]
+                gaps.append((tstr_value - trtr_value, tstr_resampled - trtr_resampled))
+                row.update(_with_interval("gap", *gaps[-1]))
             rows.append(row)
-        if len(per_arm["tstr"]) >= 2:
+        if len(per_arm["tstr"]) >= 2:  # a spread needs two subgroups of the same attribute
             for arm, measured in per_arm.items():
-                values = np.array([v for v, _ in measured])
-                stacked = np.stack([r for _, r in measured])
-                spreads[arm].append((values.max() - values.min(),
-                                     _nan_reduce(np.nanmax, stacked) - _nan_reduce(np.nanmin, stacked)))
+                spreads[arm].append(_spread(measured))
     details = pd.DataFrame(rows)
     results: list[MetricResult | Unavailable] = []
     if gaps:
@@ -186,7 +190,8 @@ def subgroup_utility(context: ScoringContext) -> list[MetricResult | Unavailable
             results.append(MetricResult(spec.name, max(v for v, _ in spreads[arm]),
                                         *bootstrap.interval(_nan_reduce(np.nanmax, stacked))))
         else:
-            results.append(Unavailable(spec.name, "no sensitive attribute has two subgroups large enough in the holdout"))
+            results.append(Unavailable(spec.name, "no sensitive attribute has two subgroups large enough "
+                                                  "in the holdout"))
     return results
 
 

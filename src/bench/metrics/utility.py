@@ -88,7 +88,7 @@ def measure_function(measure: str, prediction: Prediction) -> tuple[MeasureFunct
 def measured(y: np.ndarray, prediction: Prediction, measure: str, weights: np.ndarray) -> tuple[float, np.ndarray]:
     """Point value (all rows once) and per-resample values of one measure of one prediction."""
     function, values = measure_function(measure, prediction)
-    return float(function(y, values, bootstrap.unit_weights(len(y)))[0]), function(y, values, weights)
+    return bootstrap.estimate(function, y, values, weights)
 
 
 def tstr_trtr(context: ScoringContext) -> list[MetricResult]:
