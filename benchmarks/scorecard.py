@@ -1,8 +1,10 @@
-"""How long scorecard I (fidelity, utility, fairness) takes on the cardiovascular data at several sizes.
+"""How long a scorecard takes on the cardiovascular data at several sizes: scorecard I (fidelity,
+utility, fairness) or scorecard II (privacy: attacks, memorisation, verdict).
 
 Run from the repository root (the cardio file must be in the cache or the offline mirror):
 
     BENCH_DATA_MIRROR=../shared/datasets .venv/bin/python benchmarks/scorecard.py
+    .venv/bin/python benchmarks/scorecard.py --scorecard II
     .venv/bin/python benchmarks/scorecard.py --sizes 1000,10000 --generator marginals
 
 For each size it draws that many rows of the cleaned table (stratified on the target, seed 0),
@@ -16,8 +18,9 @@ part, then times ``bench.metrics.score`` on them twice, in a fresh process per s
   the disk cache as it does for every later cell of a sweep; its split by family follows
   (shared work, e.g. the TSTR models, is charged to the first family that needs it).
 
-Target (issue 5): the whole scorecard I on 50k rows in under 60 s on 2 cores. Nothing is written
-outside a temporary cache folder; the table goes to stdout.
+Targets: the whole scorecard I on 50k rows in under 60 s on 2 cores (issue 5); scorecard II on
+50k rows in under 60 s at the default attack budget (issue 6). Nothing is written outside a
+temporary cache folder; the table goes to stdout.
 """
 
 from __future__ import annotations
@@ -33,11 +36,11 @@ from typing import Any
 from harness import print_table, run_fresh
 
 DEFAULT_SIZES = (1_000, 10_000, 50_000)
-FAMILIES = ("fidelity", "utility", "fairness")
+SCORECARDS = {"I": ("fidelity", "utility", "fairness"), "II": ("privacy",)}
 DATASET = "cardio"
 
 
-def _measure_size(rows: int, generator: str, seed: int) -> dict[str, Any]:
+def _measure_size(rows: int, generator: str, seed: int, families: tuple[str, ...]) -> dict[str, Any]:
     """Build the case and time the scorecard in this (fresh) process; return the numbers or the error."""
     from sklearn.model_selection import train_test_split
 
@@ -56,12 +59,12 @@ def _measure_size(rows: int, generator: str, seed: int) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as cache:
             os.environ["BENCH_DATA_CACHE"] = cache  # an empty reference cache for the cold run
             with measure("evaluate") as cold:
-                scores = metrics.score(split, synthetic, FAMILIES, seed=seed)
+                scores = metrics.score(split, synthetic, families, seed=seed)
             reference._MEMORY.clear()
             with measure("evaluate") as warm:
-                metrics.score(split, synthetic, FAMILIES, seed=seed)
+                metrics.score(split, synthetic, families, seed=seed)
             reference._MEMORY.clear()
-            per_family = dict.fromkeys(FAMILIES, 0.0)
+            per_family = dict.fromkeys(families, 0.0)
             context = ScoringContext(split, synthetic, seed)
             for evaluator in registry.EVALUATORS:
                 if evaluator.family in per_family:
@@ -80,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
                         help="comma-separated table sizes in rows (default: %(default)s)")
+    parser.add_argument("--scorecard", choices=sorted(SCORECARDS), default="I",
+                        help="I: fidelity, utility, fairness; II: privacy (default: %(default)s)")
     parser.add_argument("--generator", default="gaussian_copula", help="generator of the scored table")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample, split, generator and metrics")
     args = parser.parse_args(argv)
@@ -88,13 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--sizes must be comma-separated integers, got '{args.sizes}'")
 
-    print(f"scorecard I ({', '.join(FAMILIES)}) on {DATASET}, synthetic data from {args.generator}; "
+    families = SCORECARDS[args.scorecard]
+    print(f"scorecard {args.scorecard} ({', '.join(families)}) on {DATASET}, synthetic data from {args.generator}; "
           f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}; "
           "one fresh process per line", flush=True)
     lines, failed = [], False
     for rows in sizes:
         print(f"  measuring {rows:,} rows ...", file=sys.stderr, flush=True)
-        r = run_fresh(_measure_size, (rows, args.generator, args.seed))
+        r = run_fresh(_measure_size, (rows, args.generator, args.seed, families))
         if "error" in r or r["failed"]:
             failed = True
         if "error" in r:
@@ -103,12 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         s = r["sizes"]
         lines.append((f"{r['rows']:,}", f"{s['train']:,}", f"{s['holdout']:,}", str(r["metrics"]),
                       f"{r['cold_s']:.1f}", f"{r['cold_cpu_s']:.1f}", f"{r['warm_s']:.1f}",
-                      *(f"{r[f]:.1f}" for f in FAMILIES), f"{r['peak_mb']:.0f}"))
+                      *(f"{r[f]:.1f}" for f in families), f"{r['peak_mb']:.0f}"))
         if r["failed"]:
             print(f"  {rows:,} rows: metrics that failed: {', '.join(r['failed'])}", file=sys.stderr)
     print()
     print_table(("rows", "train", "holdout", "metrics", "cold s", "cold cpu s", "warm s",
-                 *(f"{f} s" for f in FAMILIES), "peak MB"), lines, keys=1)
+                 *(f"{f} s" for f in families), "peak MB"), lines, keys=1)
     return 1 if failed else 0
 
 

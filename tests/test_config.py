@@ -38,6 +38,10 @@ def test_cell_id_is_stable_and_covers_everything_that_changes_numbers():
     assert base.id != Cell("b", "pima", {}, "marginals", {}, seed=0, split_seed=1).id
     assert base.id != Cell("b", "pima", {}, "copy", {}, seed=0).id
     assert base.spec()["card_sha256"] and base.spec()["bench_version"]
+    strict = Cell("b", "pima", {}, "marginals", {}, seed=0, metric_options={"risk_threshold": 0.05})
+    assert base.id != strict.id and strict.notebook_parameters()["metric_options"] == {"risk_threshold": 0.05}
+    # Writing a default out gives the same cell (resolved options are hashed), so no rerun.
+    assert base.id == Cell("b", "pima", {}, "marginals", {}, seed=0, metric_options={"n_attacks": 500}).id
 
 
 def test_entry_parser_handles_nested_lists_and_typed_values():
@@ -66,6 +70,8 @@ def test_entry_parser_errors_name_the_entry(text, message):
     (VALID.replace("seeds: [0, 1]", "seeds: []"), "non-empty list of non-negative integers"),
     (VALID + "metrics: [fidelty]\n", "unknown family 'fidelty'"),
     (VALID + "timeout_s: soon\n", "'timeout_s' must be a non-negative integer"),
+    (VALID + "metric_options: {n_atacks: 10}\n", "metric_options: unknown option 'n_atacks'; did you mean 'n_attacks'"),
+    (VALID + "metric_options: {risk_threshold: 9}\n", "'risk_threshold' must be a number from 0 to 1"),
     ("name: t\n", "missing required key 'datasets'"),
     ("- just a list\n", "expected a mapping of benchmark file keys"),
 ])

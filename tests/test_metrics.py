@@ -11,7 +11,7 @@ from bench.errors import BenchError
 from bench.metrics import registry
 from bench.metrics.base import Evaluator, MetricResult, MetricSpec, Unavailable
 
-ALL_FAMILIES = ("fidelity", "utility", "fairness")
+ALL_FAMILIES = ("fidelity", "utility", "fairness", "privacy")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_every_metric_declares_a_meaning_once():
         assert name == spec.name and spec.description and spec.range[0] < spec.range[1]
         assert spec.reference is None or spec.reference in metrics.METRICS
     headline = {s.family for s in metrics.METRICS.values() if s.headline}
-    assert headline == {"fidelity", "utility", "fairness", "cost"}
+    assert headline == {"fidelity", "utility", "fairness", "privacy", "cost"}
 
 
 def test_unavailable_metrics_are_logged_as_tags_with_their_reason(tmp_path):

@@ -68,6 +68,9 @@ def test_sweep_logs_a_parent_run_and_linked_child_runs_with_metrics_in_range(swe
     assert m["utility.tstr_auroc.ci_low"] <= m["utility.tstr_auroc"] <= m["utility.tstr_auroc.ci_high"]
     assert m["utility.tstr_gap"] == pytest.approx(m["utility.tstr_auroc"] - m["utility.trtr_auroc"])
     assert m["cost.fit_wall_s"] >= 0 and m["cost.evaluate_peak_rss_mb"] > 0
+    assert 0.0 <= m["fairness.representation_ratio_min"] and 0.0 <= m["privacy.max_risk"] <= 1.0
+    assert finished.data.tags["privacy.verdict"] in ("pass", "fail", "inconclusive")
+    assert finished.data.params["metric.risk_threshold"] == "0.09"
     assert finished.data.params["generator"] == "marginals" and finished.data.params["seed"] == "0"
     # The generator's resolved settings and the scored training size cross the process boundary too.
     assert finished.data.params["gen.random_state"] == "0" and int(finished.data.params["train_rows"]) > 0

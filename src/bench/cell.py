@@ -17,6 +17,7 @@ from bench.cost import measure
 from bench.datasets.splits import Split
 from bench.metrics import Scorecard
 from bench.metrics.base import MetricResult
+from bench.metrics.options import resolve_options
 
 
 @dataclass
@@ -109,7 +110,7 @@ def evaluate(cell: Cell, split: Split, synthetic: pd.DataFrame) -> Scorecard:
     and the same bootstrap resamples), so differences between cells come from the synthetic data.
     """
     with measure("evaluate") as evaluate_cost:
-        scores = metrics.score(split, synthetic, cell.metrics, seed=cell.split_seed)
+        scores = metrics.score(split, synthetic, cell.metrics, seed=cell.split_seed, options=cell.metric_options)
     return scores.with_results(evaluate_cost.as_results())
 
 
@@ -131,6 +132,7 @@ def cell_params(cell: Cell, synthesis: Synthesis | None = None) -> dict[str, Any
         "generator": cell.generator, "generator_label": cell.generator_label,
         "seed": cell.seed, "split_seed": cell.split_seed, "n_synthetic": cell.n_synthetic,
         "metric_families": ",".join(cell.metrics),
+        **{f"metric.{k}": v for k, v in resolve_options(cell.metric_options).items()},
         **{f"data.{k}": v for k, v in cell.dataset_options.items()},
         **{f"gen.{k}": v for k, v in {**cell.params, **resolved}.items()},
         **scored,
@@ -158,13 +160,15 @@ def run_cell(cell: Cell, run_id: str = "", tracking_uri: str = "") -> CellResult
 
 def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: str,
                     generator_params: dict[str, Any], seed: int, split_seed: int, n_synthetic: int,
-                    metric_families: list[str], benchmark: str = "notebook") -> Cell:
+                    metric_families: list[str], metric_options: dict[str, Any] | None = None,
+                    benchmark: str = "notebook") -> Cell:
     """Build a ``Cell`` from the notebook's parameters, with the same checks as a benchmark file."""
     datasets.registry.entry(dataset)
     generators.registry.create(generator, generator_params)  # validates name; stores params only
     metrics.registry.check_families(metric_families)
+    resolve_options(metric_options)
     return Cell(benchmark, dataset, dict(dataset_options), generator, dict(generator_params), int(seed),
-                int(split_seed), int(n_synthetic), tuple(metric_families))
+                int(split_seed), int(n_synthetic), tuple(metric_families), dict(metric_options or {}))
 
 
 __all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "summary",

@@ -141,6 +141,11 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             for spec in METRICS.values() if not args.family or spec.family == args.family]
     _print_rows(rows, ("  name", "goal", "range", "needs", "meaning"))
     print(f"\n{len(rows)} metrics; * headline metrics (tabulated and plotted in the report; all are in cells.csv)")
+    from bench.metrics.options import OPTIONS
+
+    print("\nmetric_options (a benchmark file key; these are the defaults):")
+    _print_rows([(name, repr(option.default), option.meaning) for name, option in OPTIONS.items()],
+                ("option", "default", "meaning"))
     return 0
 
 

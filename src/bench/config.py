@@ -20,6 +20,7 @@ from bench import datasets, generators
 from bench.datasets import splits
 from bench.errors import BenchError, did_you_mean
 from bench.metrics import DEFAULT_FAMILIES, families
+from bench.metrics.options import resolve_options
 from bench.yaml_files import read_mapping
 
 KEYS = {
@@ -31,6 +32,7 @@ KEYS = {
     "split_seed": "seed of the train/holdout/control split (default 0)",
     "n_synthetic": "rows to sample per cell; 0 = as many as the training rows the generator learnt from (default 0)",
     "metrics": f"metric families to compute (default {list(DEFAULT_FAMILIES)})",
+    "metric_options": "settings of the metrics, e.g. {n_attacks: 1000, risk_threshold: 0.09} (see `bench metrics`)",
     "timeout_s": "per notebook-cell execution timeout in seconds (default 3600)",
 }
 REQUIRED = ("name", "datasets", "generators", "seeds")
@@ -58,6 +60,7 @@ class Cell:
     split_seed: int = 0
     n_synthetic: int = 0
     metrics: tuple[str, ...] = DEFAULT_FAMILIES
+    metric_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dataset_label(self) -> str:
@@ -90,7 +93,7 @@ class Cell:
             "generator": self.generator, "params": self.params, "seed": self.seed,
             "split_seed": self.split_seed, "split": SPLIT_SETTINGS,
             "n_synthetic": self.n_synthetic, "metrics": list(self.metrics),
-            "bench_version": bench.__version__,
+            "metric_options": resolve_options(self.metric_options), "bench_version": bench.__version__,
         }
 
     @property
@@ -104,6 +107,7 @@ class Cell:
             "dataset": self.dataset, "dataset_options": self.dataset_options, "generator": self.generator,
             "generator_params": self.params, "seed": self.seed, "split_seed": self.split_seed,
             "n_synthetic": self.n_synthetic, "metric_families": list(self.metrics),
+            "metric_options": dict(self.metric_options),
         }
 
 
@@ -119,6 +123,7 @@ class Benchmark:
     split_seed: int = 0
     n_synthetic: int = 0
     metrics: tuple[str, ...] = DEFAULT_FAMILIES
+    metric_options: dict[str, Any] = field(default_factory=dict)
     timeout_s: int = 3600
     description: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -126,7 +131,8 @@ class Benchmark:
     def cells(self) -> list[Cell]:
         """The full matrix, in a stable order: dataset, then generator, then seed."""
         return [
-            Cell(self.name, dataset, options, generator, params, seed, self.split_seed, self.n_synthetic, self.metrics)
+            Cell(self.name, dataset, options, generator, params, seed, self.split_seed, self.n_synthetic, self.metrics,
+                 self.metric_options)
             for (dataset, options), (generator, params), seed in itertools.product(
                 self.datasets, self.generators, self.seeds)
         ]
@@ -250,10 +256,17 @@ def load_benchmark(path: Path | str) -> Benchmark:
         split_seed=_expect_value(path, raw, "split_seed", int, default=0),
         n_synthetic=_expect_value(path, raw, "n_synthetic", int, default=0),
         metrics=metrics,
+        metric_options=_metric_options(path, raw.get("metric_options")),
         timeout_s=_expect_value(path, raw, "timeout_s", int, default=3600),
         description=str(raw.get("description", "")),
         raw=raw,
     )
+
+
+def _metric_options(path: Path, raw: Any) -> dict[str, Any]:
+    """The file's metric options as written (validated; defaults are filled in where they are used)."""
+    resolve_options(raw, where=f"{path}: metric_options")
+    return dict(raw or {})
 
 
 def _expect_value(path: Path, raw: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:

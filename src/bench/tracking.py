@@ -106,7 +106,8 @@ def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], res
                      unavailable: list[Unavailable] = ()) -> None:
     """Log a cell's params, metrics (with CI bounds) and details tables (aggregates only) into its run.
 
-    A metric without a value gets the tag ``unavailable.<metric>``: its status and reason.
+    A metric without a value gets the tag ``unavailable.<metric>``: its status and reason; a
+    result's own ``tags`` (e.g. ``privacy.verdict``) become run tags.
     """
     from mlflow.entities import Metric, Param, RunTag
 
@@ -118,6 +119,7 @@ def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], res
             if bound is not None:
                 metrics.append(Metric(f"{result.name}.{suffix}", float(bound), 0, 0))
     tags = [RunTag(f"{UNAVAILABLE_TAG}.{u.name}", f"{u.status}: {u.reason}"[:4000]) for u in unavailable]
+    tags += [RunTag(key, str(value)[:4000]) for result in results for key, value in result.tags.items()]
     client.log_batch(run_id, metrics=metrics, params=[Param(k, _param_text(v)) for k, v in params.items()], tags=tags)
     with tempfile.TemporaryDirectory() as tmp:
         for result in results:

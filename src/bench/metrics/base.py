@@ -61,9 +61,10 @@ class MetricSpec:
 
 @dataclass
 class MetricResult:
-    """One computed value, optionally with a 95% confidence interval and a details table.
+    """One computed value, optionally with a 95% confidence interval, a details table and tags.
 
-    Details tables hold aggregates only (per column, per subgroup), never patient rows.
+    Details tables hold aggregates only (per column, per subgroup), never patient rows. ``tags``
+    are labels that go with the value (e.g. the privacy verdict), logged as MLflow run tags.
     """
 
     name: str
@@ -71,6 +72,7 @@ class MetricResult:
     ci_low: float | None = None
     ci_high: float | None = None
     details: pd.DataFrame | None = field(default=None, repr=False)
+    tags: dict[str, str] = field(default_factory=dict)
 
     def check(self, spec: MetricSpec) -> "MetricResult":
         """Raise if the value is NaN or outside the declared range; return self otherwise."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from bench.datasets.cards import DatasetCard
 from bench.datasets.splits import Split
 from bench.errors import BenchError
 from bench.metrics import bootstrap
+from bench.metrics.options import resolve_options
 from bench.metrics.models import MODELS, Prediction, fit_predict, labels
 from bench.metrics.reference import RealReference, real_reference
 
@@ -21,8 +23,9 @@ from bench.metrics.reference import RealReference, real_reference
 class ScoringContext:
     """One synthetic table to score against one real split, with a metric seed.
 
-    The seed drives every random choice of the metrics (models, resamples, subsamples), so the
-    same table and seed always give the same numbers.
+    The seed drives every random choice of the metrics (models, resamples, subsamples, attacks),
+    so the same table and seed always give the same numbers. ``options`` are the resolved
+    ``bench.metrics.options`` (attack budget, risk threshold, ...).
 
     Example:
         >>> from bench.datasets import load_split
@@ -35,6 +38,21 @@ class ScoringContext:
     split: Split
     synthetic: pd.DataFrame = field(repr=False)
     seed: int = 0
+    options: dict[str, Any] = field(default_factory=lambda: resolve_options(None))
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, key: str, build: Callable[["ScoringContext"], Any]) -> Any:
+        """``build(self)``, computed once per context under ``key``, for work several evaluators need.
+
+        Example:
+            >>> from bench.datasets import load_split
+            >>> context = ScoringContext(load_split("sepsis_like", n_patients=1000), pd.DataFrame(), seed=0)
+            >>> context.shared("n", lambda c: len(c.split.train)), context.shared("n", lambda c: -1)
+            (600, 600)
+        """
+        if key not in self._shared:
+            self._shared[key] = build(self)
+        return self._shared[key]
 
     @property
     def card(self) -> DatasetCard:

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from bench.datasets.splits import Split
 from bench.errors import BenchError, did_you_mean
-from bench.metrics import detection, fairness, fidelity, plausibility, utility
+from bench.metrics import detection, fairness, fidelity, memorisation, plausibility, privacy, utility
 from bench.metrics.base import Evaluator, MetricResult, MetricSpec, NotApplicable, Unavailable
 from bench.metrics.context import ScoringContext
 from bench.metrics.cost import COST_METRICS
+from bench.metrics.options import resolve_options
 
 EVALUATORS: tuple[Evaluator, ...] = (
     *fidelity.EVALUATORS, *detection.EVALUATORS, *plausibility.EVALUATORS,
     *utility.EVALUATORS,
     *fairness.EVALUATORS,
+    *privacy.EVALUATORS, *memorisation.EVALUATORS,
 )
 # Every number the suite logs has a declared meaning; cost.* is measured by bench.cost, not by an evaluator.
 METRICS: dict[str, MetricSpec] = {**{spec.name: spec for ev in EVALUATORS for spec in ev.produces}, **COST_METRICS}
-DEFAULT_FAMILIES = ("fidelity", "utility", "fairness")
+DEFAULT_FAMILIES = ("fidelity", "utility", "fairness", "privacy")
 
 
 def families() -> list[str]:
@@ -62,6 +65,10 @@ class Scorecard:
 
     def by_name(self) -> dict[str, MetricResult]:
         return {result.name: result for result in self.results}
+
+    def tags(self) -> dict[str, str]:
+        """The labels the results carry (e.g. ``privacy.verdict``), merged."""
+        return {key: value for result in self.results for key, value in result.tags.items()}
 
     @property
     def failures(self) -> list[Unavailable]:
@@ -126,12 +133,12 @@ def run_evaluator(evaluator: Evaluator, context: ScoringContext) -> tuple[list[M
 
 
 def score(split: Split, synthetic: pd.DataFrame, families: tuple[str, ...] | list[str] = DEFAULT_FAMILIES,
-          seed: int = 0) -> Scorecard:
+          seed: int = 0, options: dict[str, Any] | None = None) -> Scorecard:
     """Compute every metric of the requested families for one synthetic table.
 
     A metric that cannot be computed (bad input, or not applicable to this dataset) is listed in
     ``Scorecard.unavailable`` with its reason, and the others still run. ``seed`` drives every
-    random choice of the metrics.
+    random choice of the metrics; ``options`` sets ``bench.metrics.options`` (defaults otherwise).
 
     Example:
         >>> from bench.datasets import load_split
@@ -143,11 +150,12 @@ def score(split: Split, synthetic: pd.DataFrame, families: tuple[str, ...] | lis
         (1.0, [])
     """
     check_families(families)
+    resolved = resolve_options(options)
     chosen = [evaluator for evaluator in EVALUATORS if evaluator.family in families]
     problem = input_problem(split, synthetic)
     if problem is not None:
         return Scorecard([], [Unavailable(s.name, problem, failed=True) for ev in chosen for s in ev.produces])
-    context = ScoringContext(split, synthetic.reset_index(drop=True), seed)
+    context = ScoringContext(split, synthetic.reset_index(drop=True), seed, resolved)
     scorecard = Scorecard([])
     for evaluator in chosen:
         results, unavailable = run_evaluator(evaluator, context)
