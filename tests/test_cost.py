@@ -33,3 +33,22 @@ def test_unknown_stage_is_refused():
     with pytest.raises(ValueError, match="unknown stage"):
         with measure("train"):
             pass
+
+
+def test_energy_and_emissions_grow_with_work_and_say_how_they_were_obtained(monkeypatch):
+    monkeypatch.setenv("BENCH_CO2_COUNTRY", "FRA")
+    with measure("fit") as short:
+        end = time.perf_counter() + 0.2
+        while time.perf_counter() < end:
+            pass
+    with measure("fit") as long:
+        end = time.perf_counter() + 1.5
+        while time.perf_counter() < end:
+            pass
+    assert 0 < short.energy_kwh < long.energy_kwh and 0 < long.emissions_g
+    results = {r.name: r for r in long.as_results()}
+    assert results["cost.fit_energy_kwh"].tags["cost.energy_method"] in ("rapl", "nvml", "estimate")
+    assert results["cost.fit_energy_kwh"].tags["cost.co2_country"] == "FRA"
+    with measure("fit", energy=False) as plain:
+        pass
+    assert "cost.fit_energy_kwh" not in {r.name for r in plain.as_results()}

@@ -70,6 +70,7 @@ def test_sweep_logs_a_parent_run_and_linked_child_runs_with_metrics_in_range(swe
     assert m["cost.fit_wall_s"] >= 0 and m["cost.evaluate_peak_rss_mb"] > 0
     assert 0.0 <= m["fairness.representation_ratio_min"] and 0.0 <= m["privacy.max_risk"] <= 1.0
     assert finished.data.tags["privacy.verdict"] in ("pass", "fail", "inconclusive")
+    assert m["cost.energy_kwh_per_1k_rows"] > 0 and m["cost.fit_energy_kwh"] >= 0 and finished.data.tags["cost.energy_method"] in ("rapl", "nvml", "estimate")
     assert finished.data.params["metric.risk_threshold"] == "0.09"
     assert finished.data.params["generator"] == "marginals" and finished.data.params["seed"] == "0"
     # The generator's resolved settings and the scored training size cross the process boundary too.

@@ -81,8 +81,11 @@ def synthesize(cell: Cell, split: Split) -> Synthesis:
     with measure("sample") as sample_cost:
         synthetic = generator.sample(n_rows, seed=cell.seed)
     scored = split if seen is split.train else replace(split, train=seen.reset_index(drop=True))
-    return Synthesis(synthetic, scored, generator.hyperparameters(),
-                     fit_cost.as_results() + sample_cost.as_results())
+    costs = fit_cost.as_results() + sample_cost.as_results()
+    if fit_cost.energy_tags and sample_cost.energy_tags and len(synthetic):
+        per_1k = (fit_cost.energy_kwh + sample_cost.energy_kwh) / len(synthetic) * 1000
+        costs.append(MetricResult("cost.energy_kwh_per_1k_rows", per_1k))
+    return Synthesis(synthetic, scored, generator.hyperparameters(), costs)
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -154,6 +154,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     benchmark = load_benchmark(args.file)
     cells = benchmark.cells()
+    if args.only:
+        from bench.selection import select_cells
+
+        cells = select_cells(cells, args.only)
     if args.dry_run:
         for cell in cells:
             print(f"{cell.id[:12]}  {cell.name}")
@@ -161,7 +165,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from bench.runner import run_benchmark
 
-    summary = run_benchmark(benchmark, Path(args.results), force=args.force)
+    summary = run_benchmark(benchmark, Path(args.results), force=args.force, cells=cells)
     outputs = write_report(Path(args.results), benchmark.name, {c.id for c in cells})
     print(f"\nSweep {summary.sweep_name}: {len(cells)} cells: {len(summary.finished)} finished, "
           f"{len(summary.failed)} failed, {len(summary.skipped)} skipped (already finished) "
@@ -226,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--results", default="results", help="output folder (default: results)")
     run.add_argument("--force", action="store_true", help="re-run cells that already finished")
     run.add_argument("--dry-run", action="store_true", help="print the cells and exit")
+    run.add_argument("--only", metavar="SELECTION", default="",
+                     help="run only matching cells: comma-separated key=pattern with keys dataset, generator, seed; "
+                          "shell patterns, '|' for alternatives, e.g. 'dataset=pima,generator=ctgan*|tvae'")
     run.set_defaults(func=cmd_run)
     rep = commands.add_parser("report", help="rebuild tables and figures from the MLflow store")
     rep.add_argument("benchmark", nargs="?", help="benchmark name (default: the most recent sweep's)")

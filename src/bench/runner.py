@@ -90,8 +90,10 @@ def execute_cell(cell: Cell, run_id: str, tracking_uri: str, output: Path, timeo
     return ""
 
 
-def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False) -> SweepSummary:
-    """Run every cell of ``benchmark`` not already FINISHED (all of them with ``force``)."""
+def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False,
+                  cells: list[Cell] | None = None) -> SweepSummary:
+    """Run every cell of ``benchmark`` (or of ``cells``, a selection of them) not already FINISHED
+    (all of them with ``force``)."""
     started = time.perf_counter()
     tracking_uri = tracking.default_tracking_uri(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -103,7 +105,7 @@ def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False) 
     summary.runs_dir.mkdir(parents=True, exist_ok=True)
     done = set() if force else tracking.finished_cell_ids(tracking_uri, experiment)
     kernel = ensure_kernel()
-    cells = benchmark.cells()
+    cells = benchmark.cells() if cells is None else cells
     with tqdm(total=len(cells), unit="cell", desc=benchmark.name, dynamic_ncols=True) as bar:
         for cell in cells:
             bar.set_postfix_str(cell.name, refresh=True)

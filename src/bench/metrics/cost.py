@@ -12,11 +12,19 @@ def _cost_specs() -> dict[str, MetricSpec]:
     specs = {}
     for stage in STAGES:
         for quantity, unit, what in (("wall_s", "s", "wall-clock time"), ("cpu_s", "s", "CPU time (all threads)"),
-                                     ("peak_rss_mb", "MB", "peak resident memory")):
+                                     ("peak_rss_mb", "MB", "peak resident memory"),
+                                     ("energy_kwh", "kWh", "energy (codecarbon; tag cost.energy_method says "
+                                                           "whether measured or estimated)"),
+                                     ("emissions_g", "g CO2e", "emissions (codecarbon, country BENCH_CO2_COUNTRY)")):
             name = f"cost.{stage}_{quantity}"
             specs[name] = MetricSpec(name, goal="minimize", range=(0.0, float("inf")), headline=name in HEADLINE,
                                      description=f"{what} of the {stage} stage ({unit})")
     return specs
 
 
-COST_METRICS: dict[str, MetricSpec] = _cost_specs()
+COST_METRICS: dict[str, MetricSpec] = {
+    **_cost_specs(),
+    "cost.energy_kwh_per_1k_rows": MetricSpec(
+        "cost.energy_kwh_per_1k_rows", goal="minimize", range=(0.0, float("inf")),
+        description="energy of fitting and sampling per 1,000 synthetic rows (kWh; codecarbon)"),
+}
