@@ -165,7 +165,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from bench.runner import run_benchmark
 
-    summary = run_benchmark(benchmark, Path(args.results), force=args.force, cells=cells)
+    summary = run_benchmark(benchmark, Path(args.results), force=args.force, cells=cells, workers=args.workers)
     outputs = write_report(Path(args.results), benchmark.name, {c.id for c in cells})
     print(f"\nSweep {summary.sweep_name}: {len(cells)} cells: {len(summary.finished)} finished, "
           f"{len(summary.failed)} failed, {len(summary.skipped)} skipped (already finished) "
@@ -230,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--results", default="results", help="output folder (default: results)")
     run.add_argument("--force", action="store_true", help="re-run cells that already finished")
     run.add_argument("--dry-run", action="store_true", help="print the cells and exit")
+    run.add_argument("--workers", type=int, default=1,
+                     help="cells to run at once, each in its own kernel with the cores shared out (default 1)")
     run.add_argument("--only", metavar="SELECTION", default="",
                      help="run only matching cells: comma-separated key=pattern with keys dataset, generator, seed; "
                           "shell patterns, '|' for alternatives, e.g. 'dataset=pima,generator=ctgan*|tvae'")
