@@ -1,0 +1,91 @@
+"""How long a benchmark file takes with 1 and 2 workers, and how much of each cell is harness overhead.
+
+Run from the repository root:
+
+    BENCH_DATA_MIRROR=../shared/datasets .venv/bin/python benchmarks/runner.py
+    .venv/bin/python benchmarks/runner.py --file benchmarks/default.yaml --workers 1
+
+For each worker count it runs ``bench run FILE --workers N`` in a fresh process into a temporary
+results folder (so nothing is skipped as already finished) and prints the wall time of the whole
+command (report included), the speed-up over the first worker count, and, from the MLflow runs,
+the mean time of a cell (its child run, from creation to close) and the harness overhead: cell time
+minus the measured load, fit, sample and evaluate stages, i.e. starting the kernel, Papermill,
+imports, MLflow logging and the notebook's own display code.
+
+Targets (issue 7): overhead under 10% of cell time on default.yaml; 2 workers at least 1.6x faster
+than 1 on quick.yaml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from harness import print_table
+
+STAGES = ("load", "fit", "sample", "evaluate")
+
+
+def cell_times(results: Path, benchmark: str) -> list[tuple[float, float]]:
+    """``(cell seconds, measured stage seconds)`` for every finished cell run of the benchmark."""
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{results / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name(benchmark)
+    out = []
+    for run in client.search_runs([experiment.experiment_id], filter_string="tags.`bench.status` = 'FINISHED'"):
+        if "bench.cell_id" not in run.data.tags:
+            continue
+        cell_s = (run.info.end_time - run.info.start_time) / 1000
+        stages_s = sum(run.data.metrics.get(f"cost.{stage}_wall_s", 0.0) for stage in STAGES)
+        out.append((cell_s, stages_s))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run and print; exit status 1 if a run failed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", default="benchmarks/quick.yaml", help="benchmark file (default: %(default)s)")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        counts = [int(w) for w in args.workers.split(",") if w.strip()]
+    except ValueError:
+        parser.error(f"--workers must be comma-separated integers, got '{args.workers}'")
+    from bench.config import load_benchmark
+
+    benchmark = load_benchmark(args.file)
+    bench_command = str(Path(sys.executable).with_name("bench"))
+    print(f"{args.file} ({len(benchmark.cells())} cells); Python {platform.python_version()}, {os.cpu_count()} CPUs",
+          flush=True)
+    lines, failed, first = [], False, None
+    for workers in counts:
+        with tempfile.TemporaryDirectory() as results:
+            print(f"  running with {workers} worker(s) ...", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            done = subprocess.run([bench_command, "run", args.file, "--results", results, "--workers", str(workers)],
+                                  capture_output=True, text=True)
+            wall = time.perf_counter() - started
+            if done.returncode != 0:
+                failed = True
+                lines.append((str(workers), f"failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"))
+                continue
+            cells = cell_times(Path(results), benchmark.name)
+        first = first or wall
+        mean_cell = sum(c for c, _ in cells) / len(cells)
+        mean_overhead = sum(c - s for c, s in cells) / len(cells)
+        lines.append((str(workers), f"{wall:.0f}", f"{first / wall:.2f}x", str(len(cells)), f"{mean_cell:.1f}",
+                      f"{mean_overhead:.1f}", f"{100 * mean_overhead / mean_cell:.0f}%"))
+    print()
+    print_table(("workers", "wall s", "speed-up", "cells", "cell s", "overhead s", "overhead"), lines, keys=1)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
