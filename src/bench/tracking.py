@@ -122,11 +122,13 @@ def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], res
     tags += [RunTag(key, str(value)[:4000]) for result in results for key, value in result.tags.items()]
     client.log_batch(run_id, metrics=metrics, params=[Param(k, _param_text(v)) for k, v in params.items()], tags=tags)
     with tempfile.TemporaryDirectory() as tmp:
+        written = 0
         for result in results:
             if result.details is not None:
-                path = Path(tmp) / f"{result.name}.csv"
-                result.details.to_csv(path, index=False)
-                client.log_artifact(run_id, str(path), artifact_path="details")
+                result.details.to_csv(Path(tmp) / f"{result.name}.csv", index=False)
+                written += 1
+        if written:  # one call for the whole folder: a call per table cost about a second per cell
+            client.log_artifacts(run_id, tmp, artifact_path="details")
 
 
 def finish_cell(tracking_uri: str, run_id: str, status: str, error: str = "", notebook: Path | None = None) -> None:
