@@ -25,7 +25,7 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return cache
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def mirror() -> Path:
     """The offline mirror; tests that need real public files fail loudly without it."""
     path = os.environ.get("BENCH_DATA_MIRROR")

@@ -12,16 +12,8 @@ UTILITY = ["utility"]
 
 
 @pytest.fixture(scope="module")
-def pima(mirror_path):
+def pima(mirror):
     return datasets.load_split("pima", split_seed=0)
-
-
-@pytest.fixture(scope="module")
-def mirror_path():
-    import os
-
-    if not os.environ.get("BENCH_DATA_MIRROR"):
-        pytest.fail("BENCH_DATA_MIRROR is not set (CI points it at ../shared/datasets)")
 
 
 def scores(split, synthetic):
