@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import datasets
 from bench.config import Cell, label, load_benchmark, parse_entry
 from bench.errors import BenchError
 
@@ -70,6 +71,10 @@ def test_entry_parser_errors_name_the_entry(text, message):
     (VALID.replace("seeds: [0, 1]", "seeds: []"), "non-empty list of non-negative integers"),
     (VALID + "metrics: [fidelty]\n", "unknown family 'fidelty'"),
     (VALID + "timeout_s: soon\n", "'timeout_s' must be a non-negative integer"),
+    (VALID + "timeout_s: 0\n", "'timeout_s' must be a positive integer"),
+    (VALID + "memory_limit_mb: -5\n", "'memory_limit_mb' must be a non-negative integer"),
+    (VALID + "executor: rey\n", "'executor' must be one of local, ray .*did you mean 'ray'"),
+    (VALID + "workers: two\n", "'workers' must be a non-negative integer"),
     (VALID + "metric_options: {n_atacks: 10}\n", "metric_options: unknown option 'n_atacks'; did you mean 'n_attacks'"),
     (VALID + "metric_options: {risk_threshold: 9}\n", "'risk_threshold' must be a number from 0 to 1"),
     ("name: t\n", "missing required key 'datasets'"),
@@ -82,7 +87,13 @@ def test_bad_benchmark_files_are_refused_with_file_and_key(tmp_path, change, mes
 
 
 def test_shipped_benchmarks_are_valid():
-    for name in ("quick", "default"):
+    for name in ("quick", "default", "paper"):
         benchmark = load_benchmark(REPO / "benchmarks" / f"{name}.yaml")
         assert benchmark.name == name and benchmark.cells()
-    assert len(load_benchmark(REPO / "benchmarks" / "default.yaml").seeds) == 3
+    default, paper = (load_benchmark(REPO / "benchmarks" / f"{name}.yaml") for name in ("default", "paper"))
+    assert len(default.seeds) == 3 and {"ctgan", "tvae", "copy", "marginals"} <= {g for g, _ in default.generators}
+    families = {datasets.card(name, **options).family for name, options in default.datasets}
+    assert families == {"diabetes", "cardiovascular", "sepsis"}
+    from bench import generators
+
+    assert {g for g, _ in paper.generators} >= set(generators.names()) - {"marginal_distributions"}

@@ -52,3 +52,38 @@ def test_energy_and_emissions_grow_with_work_and_say_how_they_were_obtained(monk
     with measure("fit", energy=False) as plain:
         pass
     assert "cost.fit_energy_kwh" not in {r.name for r in plain.as_results()}
+
+
+class RecordingCuda:
+    """Stands in for ``torch.cuda`` on machines without a GPU: the allocator's peak is what it was told."""
+
+    def __init__(self, peaks_mb):
+        self.peaks, self.resets = list(peaks_mb), 0
+
+    def is_available(self):
+        return True
+
+    def is_initialized(self):
+        return True
+
+    def reset_peak_memory_stats(self):
+        self.resets += 1
+
+    def max_memory_allocated(self):
+        return self.peaks.pop(0) * 2**20
+
+
+def test_peak_gpu_memory_is_reported_only_for_stages_that_used_a_gpu(monkeypatch):
+    import sys
+    import types
+
+    with measure("fit") as cpu_only:  # whether or not torch is imported here, no GPU was initialised
+        pass
+    assert cpu_only.peak_gpu_mb is None and "cost.fit_peak_gpu_mb" not in {r.name for r in cpu_only.as_results()}
+    cuda = RecordingCuda([1536.0])
+    monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(cuda=cuda))
+    with measure("fit") as on_gpu:
+        pass
+    assert cuda.resets == 1, "the peak is reset at the start of each stage"
+    assert {r.name: r.value for r in on_gpu.as_results()}["cost.fit_peak_gpu_mb"] == 1536.0
+    assert "cost.fit_peak_gpu_mb" in COST_METRICS

@@ -17,7 +17,7 @@ from bench import datasets
 from bench.datasets import explore, explore_figures
 from bench.datasets.cards import SensitiveAttribute, parse_card
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_labels, subgroup_sizes
-from bench.runner import ensure_kernel
+from bench.execution import ensure_kernel
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_dataset.ipynb"
 AGE = SensitiveAttribute("Age", bins=(21, 30, 40, 50, 120), labels=("21-29", "30-39", "40-49", "50+"))

@@ -1,7 +1,9 @@
-"""The local executor with several workers: every cell runs, MLflow stays consistent, numbers match."""
+"""Executors: several local workers and a local Ray cluster run every cell once, with the numbers of one worker."""
 
+import pytest
 from mlflow.tracking import MlflowClient
 
+from bench.cli import main
 from bench.config import load_benchmark
 from bench.runner import run_benchmark
 
@@ -23,16 +25,47 @@ def cell_metrics(results):
         k: v for k, v in r.data.metrics.items() if not k.startswith("cost.")}) for r in runs}
 
 
-def test_two_workers_run_every_cell_once_with_the_numbers_of_one_worker(tmp_path):
-    config = tmp_path / "pair.yaml"
+@pytest.fixture(scope="module")
+def benchmark(tmp_path_factory):
+    config = tmp_path_factory.mktemp("pair") / "pair.yaml"
     config.write_text(MATRIX)
-    benchmark = load_benchmark(config)
-    parallel = run_benchmark(benchmark, tmp_path / "two", workers=2)
-    serial = run_benchmark(benchmark, tmp_path / "one", workers=1)
-    assert len(parallel.finished) == 3 and not parallel.failed
-    two, one = cell_metrics(tmp_path / "two"), cell_metrics(tmp_path / "one")
-    assert set(two) == set(one) == {cell.id for cell in benchmark.cells()}  # one run per cell, none lost
-    for cell_id, (status, values) in two.items():
-        assert status == "FINISHED" and values == one[cell_id][1] and values
-    again = run_benchmark(benchmark, tmp_path / "two", workers=2)  # resuming skips what finished
+    return load_benchmark(config)
+
+
+@pytest.fixture(scope="module")
+def one_worker(benchmark, tmp_path_factory):
+    results = tmp_path_factory.mktemp("one")
+    summary = run_benchmark(benchmark, results, workers=1)
+    assert len(summary.finished) == 3 and summary.resources.workers == 1
+    return cell_metrics(results)
+
+
+def assert_same_cells(benchmark, results, reference):
+    cells = cell_metrics(results)
+    assert set(cells) == set(reference) == {cell.id for cell in benchmark.cells()}  # one run per cell, none lost
+    for cell_id, (status, values) in cells.items():
+        assert status == "FINISHED" and values == reference[cell_id][1] and values
+
+
+def test_two_workers_run_every_cell_once_with_the_numbers_of_one_worker(benchmark, one_worker, tmp_path):
+    parallel = run_benchmark(benchmark, tmp_path, workers=2)
+    assert len(parallel.finished) == 3 and not parallel.failed and parallel.resources.workers == 2
+    assert_same_cells(benchmark, tmp_path, one_worker)
+    again = run_benchmark(benchmark, tmp_path, workers=2)  # resuming skips what finished
     assert len(again.skipped) == 3 and not again.finished
+
+
+def test_a_local_ray_cluster_gives_the_numbers_of_the_local_executor(benchmark, one_worker, tmp_path):
+    summary = run_benchmark(benchmark, tmp_path, workers=2, executor="ray")
+    assert summary.executor == "ray" and len(summary.finished) == 3 and not summary.failed
+    assert_same_cells(benchmark, tmp_path, one_worker)
+    assert len(list(summary.runs_dir.glob("*.ipynb"))) == 3  # notebooks come back from the Ray workers
+
+
+def test_an_unknown_executor_or_a_negative_worker_count_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "benchmarks/quick.yaml", "--executor", "slurm"])
+    assert exit_info.value.code == 2 and "invalid choice: 'slurm'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["run", "benchmarks/quick.yaml", "--workers", "-1"])
+    assert "expected a non-negative integer, got '-1'" in capsys.readouterr().err

@@ -68,6 +68,8 @@ def test_sweep_logs_a_parent_run_and_linked_child_runs_with_metrics_in_range(swe
     assert m["utility.tstr_auroc.ci_low"] <= m["utility.tstr_auroc"] <= m["utility.tstr_auroc.ci_high"]
     assert m["utility.tstr_gap"] == pytest.approx(m["utility.tstr_auroc"] - m["utility.trtr_auroc"])
     assert m["cost.fit_wall_s"] >= 0 and m["cost.evaluate_peak_rss_mb"] > 0
+    stages = sum(m[f"cost.{stage}_wall_s"] for stage in ("load", "fit", "sample", "evaluate"))
+    assert m["cost.harness_overhead_s"] == pytest.approx(m["cost.cell_wall_s"] - stages) and m["cost.harness_overhead_s"] > 0
     assert 0.0 <= m["fairness.representation_ratio_min"] and 0.0 <= m["privacy.max_risk"] <= 1.0
     assert finished.data.tags["privacy.verdict"] in ("pass", "fail", "inconclusive")
     assert m["cost.energy_kwh_per_1k_rows"] > 0 and m["cost.fit_energy_kwh"] >= 0 and finished.data.tags["cost.energy_method"] in ("rapl", "nvml", "estimate")

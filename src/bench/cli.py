@@ -165,11 +165,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from bench.runner import run_benchmark
 
-    summary = run_benchmark(benchmark, Path(args.results), force=args.force, cells=cells, workers=args.workers)
+    summary = run_benchmark(benchmark, Path(args.results), force=args.force, cells=cells, workers=args.workers,
+                            executor=args.executor, address=args.address)
     outputs = write_report(Path(args.results), benchmark.name, {c.id for c in cells})
+    plan = summary.resources
     print(f"\nSweep {summary.sweep_name}: {len(cells)} cells: {len(summary.finished)} finished, "
           f"{len(summary.failed)} failed, {len(summary.skipped)} skipped (already finished) "
           f"in {summary.seconds / 60:.1f} min")
+    if plan is not None:
+        print(f"  executor:     {summary.executor}, {plan.workers} at once, {plan.threads} thread(s) and "
+              f"{plan.memory_mb:,} MiB per cell")
     print(f"  MLflow store: {summary.tracking_uri}  (browse with `make ui`)")
     print(f"  notebooks:    {summary.runs_dir}")
     for kind, paths in outputs.items():
@@ -209,7 +214,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got '{text}'")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from bench.executors import EXECUTORS  # light: Ray itself is imported only when the ray executor runs
+
     parser = argparse.ArgumentParser(prog="bench", description=(
         "Benchmark synthetic health data: fidelity, utility (TSTR), fairness, privacy and cost."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -230,8 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--results", default="results", help="output folder (default: results)")
     run.add_argument("--force", action="store_true", help="re-run cells that already finished")
     run.add_argument("--dry-run", action="store_true", help="print the cells and exit")
-    run.add_argument("--workers", type=int, default=1,
-                     help="cells to run at once, each in its own kernel with the cores shared out (default 1)")
+    run.add_argument("--workers", type=_non_negative, default=None,
+                     help="cells to run at once, each in its own kernel with the cores shared out; 0 = as many as "
+                          "the cores and memory allow (default: the file's 'workers', else 0)")
+    run.add_argument("--executor", choices=sorted(EXECUTORS), default=None,
+                     help="local (this machine) or ray (a Ray cluster; see README) (default: the file's, else local)")
+    run.add_argument("--address", default=None,
+                     help="Ray cluster address for --executor ray, e.g. ray://head:10001 or auto "
+                          "(default: start a local Ray instance)")
     run.add_argument("--only", metavar="SELECTION", default="",
                      help="run only matching cells: comma-separated key=pattern with keys dataset, generator, seed; "
                           "shell patterns, '|' for alternatives, e.g. 'dataset=pima,generator=ctgan*|tvae'")

@@ -19,6 +19,7 @@ import bench
 from bench import datasets, generators
 from bench.datasets import splits
 from bench.errors import BenchError, did_you_mean
+from bench.executors import EXECUTORS
 from bench.metrics import DEFAULT_FAMILIES, families
 from bench.metrics.options import resolve_options
 from bench.yaml_files import read_mapping
@@ -33,8 +34,14 @@ KEYS = {
     "n_synthetic": "rows to sample per cell; 0 = as many as the training rows the generator learnt from (default 0)",
     "metrics": f"metric families to compute (default {list(DEFAULT_FAMILIES)})",
     "metric_options": "settings of the metrics, e.g. {n_attacks: 1000, risk_threshold: 0.09} (see `bench metrics`)",
-    "timeout_s": "per notebook-cell execution timeout in seconds (default 3600)",
+    "timeout_s": "wall-clock limit of one cell in seconds, kernel start included; past it the cell is killed (default 3600)",
+    "memory_limit_mb": "resident-memory limit of one cell in MiB (its kernel and every process it starts); past it the "
+                       "cell is killed; 0 = 80% of this machine's memory shared among the workers (default 0)",
+    "executor": f"where cells run: {' or '.join(EXECUTORS)} (default local; `bench run --executor` overrides)",
+    "workers": "cells at once; 0 = as many as the cores (or the Ray cluster's CPUs) and memory allow "
+               "(default 0; `bench run --workers` overrides)",
 }
+EXECUTOR_DEFAULT = "local"
 REQUIRED = ("name", "datasets", "generators", "seeds")
 # How every cell splits its data; part of the cell id, so changing a default re-runs the cells.
 SPLIT_SETTINGS = {"fractions": list(splits.DEFAULT_FRACTIONS), "max_eval": splits.DEFAULT_MAX_EVAL,
@@ -125,6 +132,9 @@ class Benchmark:
     metrics: tuple[str, ...] = DEFAULT_FAMILIES
     metric_options: dict[str, Any] = field(default_factory=dict)
     timeout_s: int = 3600
+    memory_limit_mb: int = 0
+    executor: str = EXECUTOR_DEFAULT
+    workers: int = 0
     description: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -257,10 +267,27 @@ def load_benchmark(path: Path | str) -> Benchmark:
         n_synthetic=_expect_value(path, raw, "n_synthetic", int, default=0),
         metrics=metrics,
         metric_options=_metric_options(path, raw.get("metric_options")),
-        timeout_s=_expect_value(path, raw, "timeout_s", int, default=3600),
+        timeout_s=_positive(path, raw, "timeout_s", default=3600),
+        memory_limit_mb=_expect_value(path, raw, "memory_limit_mb", int, default=0),
+        executor=_executor(path, raw.get("executor", EXECUTOR_DEFAULT)),
+        workers=_expect_value(path, raw, "workers", int, default=0),
         description=str(raw.get("description", "")),
         raw=raw,
     )
+
+
+def _executor(path: Path, name: Any) -> str:
+    if name not in EXECUTORS:
+        raise BenchError(f"{path}: 'executor' must be one of {', '.join(EXECUTORS)} ({KEYS['executor']}), "
+                         f"got {name!r}; {did_you_mean(str(name), list(EXECUTORS))}")
+    return name
+
+
+def _positive(path: Path, raw: dict[str, Any], key: str, default: int) -> int:
+    value = _expect_value(path, raw, key, int, default=default)
+    if value == 0:
+        raise BenchError(f"{path}: '{key}' must be a positive integer ({KEYS[key]}), got 0")
+    return value
 
 
 def _metric_options(path: Path, raw: Any) -> dict[str, Any]:

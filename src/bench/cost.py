@@ -6,13 +6,16 @@ emissions (g CO2e) come from codecarbon's offline tracker (this process only), w
 intensity of the country in ``BENCH_CO2_COUNTRY`` (ISO 3166 alpha-3, default USA). How the energy
 was obtained is recorded as the tag ``cost.energy_method``: ``rapl`` (CPU energy counters),
 ``nvml`` (GPU counters, with a GPU), or ``estimate`` (no counters: CPU load times the processor's
-rated power, as on machines without RAPL such as most virtual machines).
+rated power, as on machines without RAPL such as most virtual machines). A stage that used a CUDA
+GPU also reports the peak GPU memory torch allocated (``cost.<stage>_peak_gpu_mb``); torch is
+never imported just to look.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -38,6 +41,7 @@ class StageCost:
     wall_s: float = 0.0
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
+    peak_gpu_mb: float | None = None  # None: the stage did not use a GPU
     energy_kwh: float = 0.0
     emissions_g: float = 0.0
     energy_tags: dict[str, str] = field(default_factory=dict)
@@ -45,6 +49,8 @@ class StageCost:
     def as_results(self) -> list[MetricResult]:
         results = [MetricResult(f"cost.{self.stage}_{q}", getattr(self, q))
                    for q in ("wall_s", "cpu_s", "peak_rss_mb")]
+        if self.peak_gpu_mb is not None:
+            results.append(MetricResult(f"cost.{self.stage}_peak_gpu_mb", self.peak_gpu_mb))
         if self.energy_tags:
             results += [MetricResult(f"cost.{self.stage}_energy_kwh", self.energy_kwh, tags=self.energy_tags),
                         MetricResult(f"cost.{self.stage}_emissions_g", self.emissions_g)]
@@ -95,6 +101,16 @@ def _stop_energy(tracker: Any, cost: StageCost) -> None:
                         "cost.co2_country": os.environ.get(COUNTRY_ENV, DEFAULT_COUNTRY)}
 
 
+def _cuda() -> Any:
+    """``torch.cuda`` if torch is already imported and has initialised a GPU in this process, else None."""
+    torch = sys.modules.get("torch")
+    cuda = getattr(torch, "cuda", None)
+    try:
+        return cuda if cuda is not None and cuda.is_available() and cuda.is_initialized() else None
+    except Exception:  # a broken driver: no GPU figure rather than a failed stage
+        return None
+
+
 def _rss_bytes(process: psutil.Process) -> int:
     total = process.memory_info().rss
     for child in process.children(recursive=True):
@@ -128,6 +144,9 @@ def measure(stage: str, energy: bool = True) -> Iterator[StageCost]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     tracker = _energy_tracker() if energy else None  # started before the clock: its set-up is not the stage's
+    cuda = _cuda()
+    if cuda is not None:
+        cuda.reset_peak_memory_stats()
     cpu_start, wall_start = process.cpu_times(), time.perf_counter()
     sampler.start()
     try:
@@ -139,5 +158,8 @@ def measure(stage: str, energy: bool = True) -> Iterator[StageCost]:
         cost.wall_s = time.perf_counter() - wall_start
         cost.cpu_s = (cpu_end.user - cpu_start.user) + (cpu_end.system - cpu_start.system)
         cost.peak_rss_mb = max(peak[0], _rss_bytes(process)) / 2**20
+        cuda = _cuda()  # also when the stage itself imported torch and started the GPU
+        if cuda is not None:
+            cost.peak_gpu_mb = cuda.max_memory_allocated() / 2**20
         if tracker is not None:
             _stop_energy(tracker, cost)

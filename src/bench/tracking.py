@@ -51,8 +51,20 @@ def experiment_id(tracking_uri: str, name: str, artifact_root: Path) -> str:
     experiment = client.get_experiment_by_name(name)
     if experiment is not None:
         return experiment.experiment_id
+    if not is_local_store(tracking_uri):  # a tracking server keeps artifacts where it was told to serve them
+        return client.create_experiment(name)
     artifact_root.mkdir(parents=True, exist_ok=True)
     return client.create_experiment(name, artifact_location=(artifact_root / name).resolve().as_uri())
+
+
+def is_local_store(tracking_uri: str) -> bool:
+    """True for a store on this machine's disk (SQLite or a folder), False for a tracking server.
+
+    Example:
+        >>> is_local_store("sqlite:///results/mlflow.db"), is_local_store("http://mlflow.lan:5000")
+        (True, False)
+    """
+    return not tracking_uri.startswith(("http://", "https://", "databricks"))
 
 
 def provenance_tags() -> dict[str, str]:
@@ -140,6 +152,37 @@ def finish_cell(tracking_uri: str, run_id: str, status: str, error: str = "", no
     if notebook is not None and notebook.is_file():
         client.log_artifact(run_id, str(notebook), artifact_path="notebook")
     client.set_terminated(run_id, status)
+
+
+MEASURED_STAGES = ("load", "fit", "sample", "evaluate")
+
+
+def log_cell_time(tracking_uri: str, run_id: str, cell_s: float) -> None:
+    """Log ``cost.cell_wall_s`` and ``cost.harness_overhead_s``: the cell's time outside its measured stages."""
+    from mlflow.entities import Metric
+
+    client = _client(tracking_uri)
+    logged = client.get_run(run_id).data.metrics
+    stages = sum(logged.get(f"cost.{stage}_wall_s", 0.0) for stage in MEASURED_STAGES)
+    client.log_batch(run_id, metrics=[Metric("cost.cell_wall_s", cell_s, 0, 0),
+                                      Metric("cost.harness_overhead_s", max(0.0, cell_s - stages), 0, 0)])
+
+
+def close_interrupted(tracking_uri: str, experiment: str, cell_ids: set[str], sweep_name: str) -> int:
+    """Close as FAILED the runs still RUNNING for ``cell_ids``: their sweep was killed before they ended.
+
+    Called by a sweep for the cells it is about to run, so that each interrupted run is marked once
+    and a resumed sweep leaves one FINISHED run per cell. Returns how many runs it closed.
+    """
+    client = _client(tracking_uri)
+    runs = client.search_runs([experiment], filter_string=f"tags.`{STATUS_TAG}` = 'RUNNING'", max_results=50000)
+    stale = [run for run in runs if run.data.tags.get(CELL_ID_TAG) in cell_ids]
+    for run in stale:
+        client.set_tag(run.info.run_id, STATUS_TAG, "FAILED")
+        client.set_tag(run.info.run_id, ERROR_TAG, f"Interrupted: the sweep running this cell stopped before it "
+                                                   f"ended (runner killed?); sweep {sweep_name} runs it again")
+        client.set_terminated(run.info.run_id, "KILLED")
+    return len(stale)
 
 
 def log_json(tracking_uri: str, run_id: str, payload: dict[str, Any], file_name: str) -> None:

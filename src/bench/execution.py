@@ -1,0 +1,120 @@
+"""Execute one cell: Papermill runs ``notebooks/run_cell.ipynb`` in a fresh kernel, under a watchdog.
+
+The same function runs in the runner's threads (local executor) and inside Ray workers (Ray
+executor), so a cell behaves the same wherever it runs: its own kernel process, threads capped to
+its share of the cores, killed past its time or memory limit, and its executed notebook kept
+however it ended.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bench.watchdog import CellWatchdog, Limits, watched_kernel_manager
+
+if TYPE_CHECKING:
+    from bench.config import Cell
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "run_cell.ipynb"
+KERNEL_NAME = "health-synth-bench"
+# Papermill's own per-notebook-cell timeout is a backstop only: the watchdog enforces the cell's limit.
+BACKSTOP_S = 60
+
+# Import-time noise of synthcity's dependencies, muted one message at a time: pgmpy's structure
+# search calls sklearn clustering scores on continuous data in worker processes (their warnings
+# bypass the notebook and flood the terminal); tqdm asks for ipywidgets; transformers (pulled in by
+# synthcity's GReaT plugin, unused here) announces that it disables itself under torch 2.2.
+KERNEL_ENV = {
+    "PYTHONWARNINGS": "ignore:Clustering metrics expects discrete values:UserWarning,ignore:IProgress not found",
+    "TRANSFORMERS_VERBOSITY": "error",
+}
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+                    "LOKY_MAX_CPU_COUNT")
+
+
+def ensure_kernel(threads: int | None = None) -> str:
+    """Write a Jupyter kernel spec that runs this interpreter (idempotent) and return its name.
+
+    Papermill then runs cells with exactly this environment, whatever other "python3" kernels the
+    user has registered; JupyterLab lists it as "health-synth-bench (.venv)". With ``threads``, a
+    second kernel caps OpenMP, BLAS, numba and joblib at that many threads: cells that run side by
+    side then share the cores instead of spin-waiting on each other (two uncapped cells on 2 cores
+    ran more than 10x slower in one trial).
+
+    Example:
+        >>> ensure_kernel(threads=2)
+        'health-synth-bench-2t'
+    """
+    name, env, display = KERNEL_NAME, dict(KERNEL_ENV), "health-synth-bench (.venv)"
+    if threads is not None:
+        name, display = f"{KERNEL_NAME}-{threads}t", f"health-synth-bench (.venv, {threads} threads per cell)"
+        env.update({variable: str(threads) for variable in THREAD_VARIABLES})
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": display, "language": "python", "env": env,
+        "metadata": {"debugger": True},
+    }
+    path = Path(sys.prefix) / "share" / "jupyter" / "kernels" / name / "kernel.json"
+    if not path.is_file() or json.loads(path.read_text()) != spec:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(spec, indent=1))
+    return name
+
+
+@dataclass(frozen=True)
+class Job:
+    """One cell ready to run: its MLflow run, its limits, and the notebook to execute (as text, so
+    that a Ray worker on another machine needs no copy of this checkout's files)."""
+
+    cell: Cell
+    run_id: str
+    tracking_uri: str
+    limits: Limits
+    output: Path  # where the runner keeps the executed notebook
+    threads: int | None = None  # cap on the kernel's threads; None: uncapped (one cell at a time)
+    notebook_text: str = field(default="", repr=False)
+
+    def parameters(self) -> dict[str, Any]:
+        return {**self.cell.notebook_parameters(), "run_id": self.run_id, "tracking_uri": self.tracking_uri}
+
+
+def make_job(cell: Cell, run_id: str, tracking_uri: str, limits: Limits, output: Path, threads: int | None,
+             notebook: Path = NOTEBOOK) -> Job:
+    """A ``Job`` for ``cell`` that executes ``notebook`` (default: ``notebooks/run_cell.ipynb``) into ``output``."""
+    return Job(cell, run_id, tracking_uri, limits, output, threads, notebook.read_text())
+
+
+def execute(job: Job, output: Path) -> str:
+    """Run the job's notebook into ``output``; return '' on success or the error text.
+
+    The executed notebook is written to ``output`` however the cell ends (Papermill saves it after
+    every notebook cell), so a killed cell keeps what it printed up to its end.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    watchdog = CellWatchdog(job.limits)
+    cwd = NOTEBOOK.parent if NOTEBOOK.parent.is_dir() else None
+    error = ""
+    try:
+        papermill.execute_notebook(
+            nbformat.reads(job.notebook_text, as_version=4), str(output), parameters=job.parameters(),
+            kernel_name=ensure_kernel(job.threads), execution_timeout=job.limits.timeout_s + BACKSTOP_S,
+            progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None,
+            kernel_manager_class=watched_kernel_manager(watchdog))
+    except PapermillExecutionError as exc:
+        error = f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a dead kernel, a timeout: the cell fails, the sweep goes on
+        error = f"{type(exc).__name__}: {exc}"
+    finally:
+        watchdog.stop()
+    return (watchdog.reason() or error) if error else ""
+
+
+__all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "make_job"]
