@@ -114,7 +114,7 @@ def execute(job: Job, output: Path) -> str:
         error = f"{type(exc).__name__}: {exc}"
     finally:
         watchdog.stop()
-    return (watchdog.reason() or error) if error else ""
+    return watchdog.reason(error) if error else ""
 
 
 __all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "make_job"]

@@ -452,8 +452,45 @@ def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dp
     return paths
 
 
+def write_rankings(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Path, figures_dir: Path,
+                   dpi: int = 300) -> list[Path]:
+    """Per metric that can be ranked (2+ generators, 2+ dataset-seed blocks): ``ranks_<metric>.csv``
+    (average ranks, Friedman test, Nemenyi CD) and the critical-difference diagram ``cd_<metric>``
+    (``.png`` and ``.pdf``). Metrics that cannot be ranked are skipped.
+
+    Example:
+        >>> import tempfile
+        >>> from bench.ranking import _example_runs
+        >>> out = Path(tempfile.mkdtemp())
+        >>> [p.name for p in write_rankings(_example_runs(), [_example_spec()], out, out, dpi=50)]
+        ['ranks_utility_tstr_auroc.csv', 'cd_utility_tstr_auroc.png', 'cd_utility_tstr_auroc.pdf']
+    """
+    from bench.cd_diagram import plot_critical_difference
+    from bench.ranking import rank_generators
+
+    colours = generator_colours(list(runs["generator"].unique()))
+    paths = []
+    for spec in present_specs(runs, specs):
+        try:
+            ranking = rank_generators(runs, spec)
+        except BenchError:  # too few generators or blocks with values: nothing to rank
+            continue
+        stem = metric_file_stem(spec)
+        Path(tables_dir).mkdir(parents=True, exist_ok=True)
+        Path(figures_dir).mkdir(parents=True, exist_ok=True)
+        ranking.table().to_csv(Path(tables_dir) / f"ranks_{stem}.csv", index=False)
+        with report_style():
+            fig = plot_critical_difference(ranking, colours, title=f"{spec.name} {spec.arrow}")
+            for suffix in ("png", "pdf"):
+                fig.savefig(Path(figures_dir) / f"cd_{stem}.{suffix}", dpi=dpi)
+        fig.clear()
+        paths += [Path(tables_dir) / f"ranks_{stem}.csv", Path(figures_dir) / f"cd_{stem}.png",
+                  Path(figures_dir) / f"cd_{stem}.pdf"]
+    return paths
+
+
 def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
-                 name: str = "") -> dict[str, list[Path]]:
+                 name: str = "", risk_threshold: float | None = None) -> dict[str, list[Path]]:
     """Tables to ``results_dir/tables[/name]``, figures to ``results_dir/figures[/name]``; BenchError when no runs.
 
     Example:
@@ -464,8 +501,17 @@ def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
     """
     if runs is None or runs.empty:
         raise BenchError("no runs found to report on (the runs table is empty); run `bench run` first")
+    from bench.metrics.options import resolve_options
+    from bench.tradeoff import write_tradeoff  # it draws with this module's style
+
+    if risk_threshold is None:
+        risk_threshold = float(resolve_options({})["risk_threshold"])
     results_dir = Path(results_dir)
+    tables_dir, figures_dir = results_dir / "tables" / name, results_dir / "figures" / name
     return {
-        "tables": write_tables(runs, specs, results_dir / "tables" / name),
-        "figures": write_figures(runs, specs, results_dir / "figures" / name),
+        "tables": write_tables(runs, specs, tables_dir),
+        "figures": write_figures(runs, specs, figures_dir),
+        "rankings": write_rankings(runs, specs, tables_dir, figures_dir),
+        "trade-off": write_tradeoff(runs, {spec.name: spec for spec in specs}, tables_dir, figures_dir,
+                                    threshold=risk_threshold),
     }

@@ -3,14 +3,18 @@
 Papermill starts one Jupyter kernel per cell. ``CellWatchdog`` is attached to that kernel as soon
 as it starts (``watched_kernel_manager``), samples the resident memory of the kernel and of every
 process it spawned, and kills the whole tree with SIGKILL when the cell runs past its time limit
-or its memory limit. Afterwards ``reason()`` says why the kernel died: killed for a limit, killed
-by a signal from elsewhere (the system's out-of-memory killer, a user), or '' if it did not.
+or its memory limit. Afterwards ``reason(error)`` turns Papermill's error into the cell's: killed
+for a limit, killed by a signal from elsewhere (the system's out-of-memory killer, a user), or
+Papermill's error as it was.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -78,7 +82,7 @@ class CellWatchdog:
         >>> import subprocess, sys
         >>> dog = CellWatchdog(Limits(timeout_s=0.5))
         >>> dog.attach(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]))
-        >>> dog.wait(timeout=10); dog.stop(); dog.reason().split(":")[0]
+        >>> dog.wait(timeout=10); dog.stop(); dog.reason("DeadKernelError: Kernel died").split(":")[0]
         'CellTimeout'
     """
 
@@ -148,16 +152,24 @@ class CellWatchdog:
         with _LIVE_LOCK:
             _LIVE.discard(self)
 
-    def reason(self) -> str:
-        """Why the kernel died: a limit, a signal from elsewhere, or '' (it did not die, or exited by itself)."""
+    def reason(self, error: str = "") -> str:
+        """The cell's error given Papermill's ``error``: a limit or abort if the watchdog killed the
+        kernel; a kernel that died of a signal from elsewhere (the system's out-of-memory killer, a
+        user) if that is why Papermill failed; else ``error`` itself.
+
+        Example:
+            >>> dog = CellWatchdog(Limits(timeout_s=60)); dog.stop()
+            >>> dog.reason("ValueError: bad input")
+            'ValueError: bad input'
+        """
         if self._killed_for:
             return self._killed_for
         code = self._process.poll() if self._process is not None else None
-        if code is not None and code < 0:
+        if code is not None and code < 0 and error.startswith("DeadKernelError"):
             name = signal.Signals(-code).name
-            return (f"KernelKilled: the cell's kernel was killed by {name} from outside the runner "
-                    f"(e.g. the system's out-of-memory killer or a user); its peak memory was {self.peak_mb:,.0f} MiB")
-        return ""
+            return (f"KernelKilled: the cell's kernel was killed by {name} from outside the runner (e.g. the "
+                    f"system's out-of-memory killer or a user); its peak memory was {self.peak_mb:,.0f} MiB")
+        return error
 
 
 def abort_all(reason: str) -> int:
@@ -172,17 +184,29 @@ def abort_all(reason: str) -> int:
 def watched_kernel_manager(watchdog: CellWatchdog) -> type:
     """A Jupyter kernel manager class that hands each kernel it starts to ``watchdog``.
 
-    Papermill passes it on to nbclient (``kernel_manager_class``); the kernel is otherwise started
-    exactly as Jupyter starts it.
+    Papermill passes it on to nbclient (``kernel_manager_class``). Its kernels talk over Unix
+    sockets (``ipc``) instead of TCP ports: with TCP, the client picks ports that are free a moment
+    before the kernel binds them, and with cells starting side by side (and Ray holding ports of its
+    own) a kernel died at start with "Address already in use" in one CI run.
     """
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
 
     class WatchedKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
         async def start_kernel(self, **kwargs: Any) -> None:  # type: ignore[override]
+            # A folder of its own for the kernel's sockets: no two kernels ever pick the same name.
+            self._socket_dir = tempfile.mkdtemp(prefix="bench-kernel-")
+            self.ip = os.path.join(self._socket_dir, "kernel")
             await super().start_kernel(**kwargs)
             process = getattr(self.provisioner, "process", None)
             if process is not None:
                 watchdog.attach(process)
+
+        async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+            await super().cleanup_resources(restart=restart)
+            shutil.rmtree(getattr(self, "_socket_dir", ""), ignore_errors=True)
 
     return WatchedKernelManager
 
