@@ -145,7 +145,8 @@ def test_tables_are_written_with_stable_names(runs, tmp_path):
     out = tmp_path / "tables" / "quick"
     paths = report.write_tables(runs, [AUROC, WALL, ABSENT], out)
     assert [p.name for p in paths] == [
-        "utility_tstr_auroc.csv", "utility_tstr_auroc.md", "cost_fit_wall_s.csv", "cost_fit_wall_s.md", "cells.csv"]
+        "utility_tstr_auroc.csv", "utility_tstr_auroc.md", "utility_tstr_auroc.tex", "cost_fit_wall_s.csv",
+        "cost_fit_wall_s.md", "cost_fit_wall_s.tex", "cells.csv"]
     assert all(p.is_file() and p.parent == out for p in paths)
     assert not list(out.glob("fairness_gap*"))
     summary = pd.read_csv(out / "utility_tstr_auroc.csv")
@@ -160,6 +161,25 @@ def test_tables_are_written_with_stable_names(runs, tmp_path):
     assert len(cells) == len(runs) and (cells["status"] == "FAILED").sum() == 1
     assert list(cells.columns[:9]) == list(report.IDENTITY_COLUMNS)
     assert {"utility.tstr_auroc", "cost.fit_wall_s", "privacy.dcr_share"} <= set(cells.columns)
+
+
+def test_latex_fragment_is_a_well_formed_booktabs_tabular_with_the_table_values(runs, tmp_path):
+    report.write_tables(runs, [AUROC], tmp_path)
+    tex = (tmp_path / "utility_tstr_auroc.tex").read_text(encoding="utf-8")
+    body = [line for line in tex.splitlines() if not line.startswith("%")]
+    assert body[0] == r"\begin{tabular}{lrr}" and body[-1] == r"\end{tabular}"
+    assert [line for line in body if line in (r"\toprule", r"\midrule", r"\bottomrule")] == [
+        r"\toprule", r"\midrule", r"\bottomrule"]
+    rows = [line for line in body if line.endswith(r" \\")]
+    assert rows[0] == r"generator $\uparrow$ & pima & sepsis\_like \\"  # the underscore is escaped
+    assert all(line.replace(r"\&", "").count("&") == 2 for line in rows)  # 3 columns in every row
+    assert tex.count("{") == tex.count("}")
+    cells = {line.split(" & ")[0]: line.removesuffix(r" \\").split(" & ")[1:] for line in rows[1:]}
+    summary = report.summarise(runs, AUROC).set_index(["dataset", "generator"])
+    pima_bn = summary.loc[("pima", "bayesian_network")]
+    assert cells[r"bayesian\_network"][0] == (rf"\textbf{{{pima_bn['mean']:.3f} $\pm$ "
+                                           rf"{pima_bn['ci_high'] - pima_bn['mean']:.3f}}}")
+    assert cells["ctgan[epochs=100]"][0].endswith("(1 failed)")
 
 
 def test_markdown_escapes_pipes():
@@ -215,3 +235,37 @@ def test_reference_metric_is_drawn_at_its_mean_per_dataset(runs):
     levels = {ax.get_title(): [line.get_ydata()[0] for line in ax.lines if line.get_linestyle() == ":"]
               for ax in fig.axes if ax.get_visible()}
     assert levels == {"pima": [pytest.approx(0.9)], "sepsis_like": [pytest.approx(0.8)]}
+
+
+def test_heatmaps_shade_by_goal_mark_failed_pairs_and_write_one_figure_per_family(runs, tmp_path):
+    from bench.heatmaps import goodness, plot_family, write_heatmaps
+
+    means = pd.DataFrame({"pima": [0.4, 0.5, 0.9]}, index=["a", "b", "c"])
+    assert goodness(means, AUROC)["pima"].tolist() == pytest.approx([0.0, 0.2, 1.0])
+    assert goodness(means, WALL)["pima"].tolist() == pytest.approx([1.0, 0.8, 0.0])
+    assert goodness(means, SHARE)["pima"].idxmax() == "b"  # 0.5 is SHARE's target
+    all_failed = runs.copy()
+    all_failed.loc[(all_failed["dataset"] == "pima") & (all_failed["generator"] == "marginals"), "status"] = "FAILED"
+    texts = [t.get_text() for t in plot_family(all_failed, [AUROC], "utility").axes[0].texts]
+    assert texts.count("failed") == 1 and len(texts) == 6  # one label per (generator, dataset) pair
+    paths = write_heatmaps(runs, [AUROC, WALL, SHARE, ABSENT], tmp_path, dpi=50)
+    assert sorted(p.name for p in paths) == sorted(f"heatmap_{f}.{s}" for f in ("utility", "cost", "privacy")
+                                                   for s in ("png", "pdf"))
+
+
+def test_cost_figure_puts_quality_against_time_and_energy_and_skips_zero_costs(tmp_path):
+    from bench.cost_figure import cost_points, plot_cost, write_cost_figure
+
+    runs = make_runs()
+    runs["utility.tstr_gap"] = runs["utility.tstr_auroc"] - 0.8
+    runs["cost.energy_kwh_per_1k_rows"] = runs["cost.fit_wall_s"] * 1e-5
+    runs.loc[runs["generator"] == "marginals", "cost.fit_wall_s"] = 0.0  # cannot sit on a log axis
+    points = cost_points(runs)
+    pima_ctgan = points[(points["dataset"] == "pima") & (points["generator"] == "ctgan[epochs=100]")].iloc[0]
+    assert pima_ctgan["cost.fit_wall_s"] == pytest.approx(30.5)  # the failed seed is not averaged in
+    fig = plot_cost(runs)
+    assert [ax.get_xscale() for ax in fig.axes] == ["log", "log"]
+    drawn = [len(collection.get_offsets()) for collection in fig.axes[0].collections]
+    assert sum(drawn) == 4 and len(drawn) == 2  # marginals' zero fit time left out; one marker per dataset
+    assert [p.name for p in write_cost_figure(runs, tmp_path, dpi=50)] == ["cost_vs_quality.png", "cost_vs_quality.pdf"]
+    assert write_cost_figure(runs.drop(columns=["utility.tstr_gap"]), tmp_path) == []

@@ -1,5 +1,6 @@
 """End to end: the runner executes notebooks/run_cell.ipynb with Papermill and logs to MLflow."""
 
+import re
 
 import nbformat
 import papermill
@@ -96,6 +97,11 @@ def test_sweep_keeps_executed_notebooks_tables_and_figures(sweep):
         assert (figures / f"{stem}.pdf").read_bytes()[:4] == b"%PDF"
     cells = (tables / "cells.csv").read_text()
     assert "FAILED" in cells and "FINISHED" in cells
+    page = (results / "report.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r'<img src="([^"]+)"', page))
+    assert shown == {p.relative_to(results).as_posix() for p in figures.glob("*.png")}, "every figure, no dead image"
+    assert all((results / link).is_file() for link in re.findall(r"href='([^']+)'", page))
+    assert "1 failed" in page and re.search(r"class='failed'>[^<]*n_patients", page)  # listed with its error
 
 
 def test_rerun_skips_finished_cells_and_retries_failed_ones(sweep, capsys):

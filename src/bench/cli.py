@@ -178,15 +178,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  MLflow store: {summary.tracking_uri}  (browse with `make ui`)")
     print(f"  notebooks:    {summary.runs_dir}")
     for kind, paths in outputs.items():
-        folders = sorted({str(p.parent) for p in paths})
-        print(f"  {kind + ':':13} {', '.join(folders)} ({len(paths)} files)")
+        if kind == "page":
+            print(f"  {'report:':13} {paths[0]}  (open it in a browser)")
+        elif paths:
+            print(f"  {kind + ':':13} {', '.join(sorted({str(p.parent) for p in paths}))} ({len(paths)} files)")
     for name, error in summary.failed.items():
         print(f"  FAILED {name}: {error.splitlines()[0] if error else 'unknown error'}")
     return 1 if summary.failed else 0
 
 
 def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = None) -> dict[str, list[Path]]:
-    """Tables and figures for one benchmark's latest run of each cell, from the MLflow store."""
+    """Tables, figures and ``report.html`` for one benchmark's latest run of each cell, from the MLflow store."""
     from bench import report, tracking
     from bench.metrics import METRICS
 
@@ -197,8 +199,13 @@ def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = 
         runs = runs[runs["cell_id"].isin(cell_ids)]
     if runs.empty:
         raise BenchError(f"no cell runs found for benchmark '{benchmark}' in {uri}; run `bench run` first")
+    from bench.report_page import write_page
+
     specs = [spec for spec in METRICS.values() if spec.headline]  # every metric stays in cells.csv
-    return report.build_report(runs, specs, results_dir, name=benchmark)
+    thresholds = runs["risk_threshold"].dropna().unique() if "risk_threshold" in runs else []
+    threshold = float(thresholds[0]) if len(thresholds) == 1 else None  # several: the default, 0.09
+    outputs = report.build_report(runs, specs, results_dir, name=benchmark, risk_threshold=threshold)
+    return {**outputs, "page": [write_page(results_dir, benchmark, outputs, runs)]}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -210,7 +217,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise BenchError(f"no sweeps found in {tracking.default_tracking_uri(results_dir)}; run `bench run` first")
     outputs = write_report(results_dir, benchmark)
     for kind, paths in outputs.items():
-        print(f"{kind}: {len(paths)} files in {', '.join(sorted({str(p.parent) for p in paths}))}")
+        if paths:
+            print(f"{kind}: {len(paths)} files in {', '.join(sorted({str(p.parent) for p in paths}))}")
     return 0
 
 

@@ -143,27 +143,29 @@ def best_generators(summary: pd.DataFrame, spec: MetricSpec) -> set[tuple[str, s
     return best
 
 
-def format_cell(row: pd.Series, bold: bool = False, digits: int = 3) -> str:
-    """Text for one comparison-table cell: ``mean ± half-width``, ``mean`` (n == 1) or ``failed (k/N)``.
+def format_cell(row: pd.Series, bold: bool = False, digits: int = 3, latex: bool = False) -> str:
+    """Text for one comparison-table cell: ``mean ± half-width``, ``mean`` (n == 1) or ``failed (k/N)``;
+    Markdown, or LaTeX with ``latex``.
 
     Example:
         >>> row = pd.Series({"cells": 3, "n": 2, "failed": 1, "mean": 0.8123, "ci_low": 0.8, "ci_high": 0.8246})
-        >>> format_cell(row, bold=True)
-        '**0.812 ± 0.012** (1 failed)'
+        >>> print(format_cell(row, bold=True), "|", format_cell(row, bold=True, latex=True))
+        **0.812 ± 0.012** (1 failed) | \\textbf{0.812 $\\pm$ 0.012} (1 failed)
     """
     n, failed, cells = int(row["n"]), int(row["failed"]), int(row["cells"])
     if n == 0:
         return f"failed ({failed}/{cells})" if failed else "no value"
     text = f"{row['mean']:.{digits}f}"
     if not math.isnan(row["ci_high"]):
-        text += f" ± {row['ci_high'] - row['mean']:.{digits}f}"
+        text += (r" $\pm$ " if latex else " ± ") + f"{row['ci_high'] - row['mean']:.{digits}f}"
     if bold:
-        text = f"**{text}**"
+        text = f"\\textbf{{{text}}}" if latex else f"**{text}**"
     return text + (f" ({failed} failed)" if failed else "")
 
 
-def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> pd.DataFrame:
-    """Wide text table, rows generator, columns dataset; the best mean per dataset in bold.
+def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, latex: bool = False) -> pd.DataFrame:
+    """Wide text table, rows generator, columns dataset; the best mean per dataset in bold (Markdown,
+    or LaTeX with ``latex``).
 
     Pairs that were never run are empty strings.
 
@@ -173,7 +175,7 @@ def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> p
     """
     summary = summarise(runs, spec)
     best = best_generators(summary, spec)
-    text = summary.assign(text=[format_cell(row, (row["dataset"], row["generator"]) in best, digits)
+    text = summary.assign(text=[format_cell(row, (row["dataset"], row["generator"]) in best, digits, latex)
                                 for _, row in summary.iterrows()])
     table = text.pivot(index="generator", columns="dataset", values="text").fillna("")
     table.columns.name = None
@@ -240,6 +242,23 @@ def metric_markdown(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> st
     return f"### {spec.name} {spec.arrow} — {spec.description}\n\n{note}\n\n{table}\n"
 
 
+def metric_latex(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> str:
+    """A booktabs fragment for one metric, its meaning in a leading comment (for the caption).
+
+    Example:
+        >>> print(metric_latex(_example_runs(), _example_spec()).splitlines()[3])
+        \\begin{tabular}{lr}
+    """
+    from bench import latex
+
+    comment = (f"{spec.name} {spec.arrow}: {spec.description}\n{goal_text(spec).capitalize()}; mean +- half-width "
+               f"of the {CONFIDENCE:.0%} Student-t interval over seeds; best mean per dataset in bold.\n"
+               "Needs \\usepackage{booktabs}.")
+    table = comparison_table(runs, spec, digits, latex=True)
+    table.index.name = f"generator {spec.arrow}"
+    return latex.tabular(table, comment) + "\n"
+
+
 def metric_columns(runs: pd.DataFrame) -> list[str]:
     """Columns of the runs table that hold metrics (``<family>.<metric>``), in table order.
 
@@ -272,13 +291,14 @@ def present_specs(runs: pd.DataFrame, specs: list[MetricSpec]) -> list[MetricSpe
 
 
 def write_tables(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path) -> list[Path]:
-    """Write ``<metric>.csv`` (summary numbers) and ``<metric>.md`` (comparison) per metric, and ``cells.csv``.
+    """Write ``<metric>.csv`` (summary numbers), ``<metric>.md`` and ``<metric>.tex`` (comparison) per
+    metric, and ``cells.csv``.
 
     Example:
         >>> import tempfile
         >>> paths = write_tables(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()))
         >>> [p.name for p in paths]
-        ['utility_tstr_auroc.csv', 'utility_tstr_auroc.md', 'cells.csv']
+        ['utility_tstr_auroc.csv', 'utility_tstr_auroc.md', 'utility_tstr_auroc.tex', 'cells.csv']
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -287,7 +307,8 @@ def write_tables(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path) -> 
         stem = metric_file_stem(spec)
         summarise(runs, spec).to_csv(out_dir / f"{stem}.csv", index=False)
         (out_dir / f"{stem}.md").write_text(metric_markdown(runs, spec), encoding="utf-8")
-        paths += [out_dir / f"{stem}.csv", out_dir / f"{stem}.md"]
+        (out_dir / f"{stem}.tex").write_text(metric_latex(runs, spec), encoding="utf-8")
+        paths += [out_dir / f"{stem}.csv", out_dir / f"{stem}.md", out_dir / f"{stem}.tex"]
     cells_table(runs).to_csv(out_dir / "cells.csv", index=False)
     return paths + [out_dir / "cells.csv"]
 
@@ -429,6 +450,24 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3) -> Figu
     return fig
 
 
+def save_figure(fig: Figure, out_dir: Path, stem: str, dpi: int = 300) -> list[Path]:
+    """Save ``<stem>.png`` (at ``dpi``) and ``<stem>.pdf`` in the report style, then release the figure.
+
+    Example:
+        >>> import tempfile
+        >>> [p.name for p in save_figure(Figure(), Path(tempfile.mkdtemp()), "empty", dpi=20)]
+        ['empty.png', 'empty.pdf']
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]
+    with report_style():
+        for path in paths:
+            fig.savefig(path, dpi=dpi)
+    fig.clear()  # a bare Figure is not registered with pyplot: clearing releases its artists
+    return paths
+
+
 def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dpi: int = 300) -> list[Path]:
     """Save ``<metric>.png`` (300 dpi) and ``<metric>.pdf`` per metric with a column; figures are closed.
 
@@ -438,18 +477,8 @@ def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dp
         >>> [p.name for p in paths]
         ['utility_tstr_auroc.png', 'utility_tstr_auroc.pdf']
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for spec in present_specs(runs, specs):
-        fig = plot_metric(runs, spec)
-        stem = metric_file_stem(spec)
-        with report_style():
-            fig.savefig(out_dir / f"{stem}.png", dpi=dpi)
-            fig.savefig(out_dir / f"{stem}.pdf")
-        fig.clear()  # a bare Figure is not registered with pyplot: clearing releases its artists
-        paths += [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]
-    return paths
+    return [path for spec in present_specs(runs, specs)
+            for path in save_figure(plot_metric(runs, spec), out_dir, metric_file_stem(spec), dpi)]
 
 
 def write_rankings(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Path, figures_dir: Path,
@@ -477,21 +506,20 @@ def write_rankings(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Path
             continue
         stem = metric_file_stem(spec)
         Path(tables_dir).mkdir(parents=True, exist_ok=True)
-        Path(figures_dir).mkdir(parents=True, exist_ok=True)
         ranking.table().to_csv(Path(tables_dir) / f"ranks_{stem}.csv", index=False)
         with report_style():
             fig = plot_critical_difference(ranking, colours, title=f"{spec.name} {spec.arrow}")
-            for suffix in ("png", "pdf"):
-                fig.savefig(Path(figures_dir) / f"cd_{stem}.{suffix}", dpi=dpi)
-        fig.clear()
-        paths += [Path(tables_dir) / f"ranks_{stem}.csv", Path(figures_dir) / f"cd_{stem}.png",
-                  Path(figures_dir) / f"cd_{stem}.pdf"]
+        paths += [Path(tables_dir) / f"ranks_{stem}.csv", *save_figure(fig, figures_dir, f"cd_{stem}", dpi)]
     return paths
 
 
 def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
                  name: str = "", risk_threshold: float | None = None) -> dict[str, list[Path]]:
     """Tables to ``results_dir/tables[/name]``, figures to ``results_dir/figures[/name]``; BenchError when no runs.
+
+    Per headline metric: summary, Markdown and LaTeX tables, a figure, and ranks with a
+    critical-difference diagram; per family a heatmap; then the use-case ranking, cost against
+    quality and the privacy-utility trade-off (with ``risk_threshold``, default the metrics' 0.09).
 
     Example:
         >>> build_report(pd.DataFrame(), [_example_spec()], Path("results"))
@@ -502,7 +530,10 @@ def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
     if runs is None or runs.empty:
         raise BenchError("no runs found to report on (the runs table is empty); run `bench run` first")
     from bench.metrics.options import resolve_options
-    from bench.tradeoff import write_tradeoff  # it draws with this module's style
+    from bench.cost_figure import write_cost_figure  # these draw with this module's style
+    from bench.heatmaps import write_heatmaps
+    from bench.tradeoff import write_tradeoff
+    from bench.use_cases import write_use_cases
 
     if risk_threshold is None:
         risk_threshold = float(resolve_options({})["risk_threshold"])
@@ -511,7 +542,10 @@ def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
     return {
         "tables": write_tables(runs, specs, tables_dir),
         "figures": write_figures(runs, specs, figures_dir),
+        "heatmaps": write_heatmaps(runs, specs, figures_dir),
         "rankings": write_rankings(runs, specs, tables_dir, figures_dir),
+        "use cases": write_use_cases(runs, specs, tables_dir, figures_dir),
+        "cost": write_cost_figure(runs, figures_dir),
         "trade-off": write_tradeoff(runs, {spec.name: spec for spec in specs}, tables_dir, figures_dir,
                                     threshold=risk_threshold),
     }

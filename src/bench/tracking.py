@@ -222,6 +222,7 @@ def runs_table(tracking_uri: str, experiment: str, sweep_name: str | None = None
             "dataset": params.get("dataset_label", dataset), "generator": params.get("generator_label", generator),
             "seed": int(params.get("seed", seed.removeprefix("seed=") or -1)),
             "status": tags.get(STATUS_TAG, "RUNNING"), "error": tags.get(ERROR_TAG, ""),
+            "risk_threshold": float(params.get("metric.risk_threshold", "nan")),
             **{k: v for k, v in run.data.metrics.items() if not k.endswith((".ci_low", ".ci_high"))},
         })
     if not rows:

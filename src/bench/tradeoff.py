@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.metrics.base import MetricSpec
-from bench.report import FAILED_COLOUR, generator_colours, report_style, summarise
+from bench.report import FAILED_COLOUR, generator_colours, report_style, save_figure, summarise
 
 RISK = "privacy.max_risk"
 UTILITY = "utility.tstr_gap"
@@ -122,17 +122,11 @@ def write_tradeoff(runs: pd.DataFrame, specs: dict[str, MetricSpec], tables_dir:
     """
     if not {RISK, UTILITY} <= set(runs.columns) or runs[[RISK, UTILITY]].isna().all().any():
         return []
-    tables_dir, figures_dir = Path(tables_dir), Path(figures_dir)
-    tables_dir.mkdir(parents=True, exist_ok=True)
-    figures_dir.mkdir(parents=True, exist_ok=True)
-    tradeoff_table(runs, specs[RISK], specs[UTILITY]).to_csv(tables_dir / "tradeoff_privacy_utility.csv", index=False)
+    table = Path(tables_dir) / "tradeoff_privacy_utility.csv"
+    table.parent.mkdir(parents=True, exist_ok=True)
+    tradeoff_table(runs, specs[RISK], specs[UTILITY]).to_csv(table, index=False)
     fig = plot_tradeoff(runs, specs[RISK], specs[UTILITY], threshold)
-    with report_style():
-        for suffix in ("png", "pdf"):
-            fig.savefig(figures_dir / f"tradeoff_privacy_utility.{suffix}", dpi=dpi)
-    fig.clear()
-    return [tables_dir / "tradeoff_privacy_utility.csv", figures_dir / "tradeoff_privacy_utility.png",
-            figures_dir / "tradeoff_privacy_utility.pdf"]
+    return [table, *save_figure(fig, figures_dir, "tradeoff_privacy_utility", dpi)]
 
 
 def _example_specs() -> tuple[MetricSpec, MetricSpec]:

@@ -1,0 +1,93 @@
+"""``results/report.html``: one page that shows every figure of a benchmark's report and links every table.
+
+The page holds aggregates only (the runs table's metric columns never reach it; failed cells are
+listed with the first line of their error). Figures are the PNGs, each linked to its PDF; tables
+link their CSV, Markdown and LaTeX files. Paths are relative, so the ``results`` folder can be
+moved or zipped as a whole.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+
+import pandas as pd
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+figure { margin: 1.5rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.9rem; color: #555; } table { border-collapse: collapse; font-size: 0.9rem; }
+td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }
+.failed { color: #b2182b; }
+"""
+SECTIONS = (("Trade-off", "tradeoff_"), ("Use cases", "use_cases"), ("Cost", "cost_vs_quality"),
+            ("Heatmaps per family", "heatmap_"),
+            ("Ranks: critical-difference diagrams", "cd_"), ("Metrics", ""))
+
+
+def _section_of(path: Path) -> str:
+    return next(title for title, prefix in SECTIONS if path.name.startswith(prefix))
+
+
+def _links(paths: list[Path], root: Path) -> str:
+    return " · ".join(f'<a href="{html.escape(p.relative_to(root).as_posix())}">{p.suffix[1:]}</a>' for p in paths)
+
+
+def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: pd.DataFrame) -> str:
+    """The page's HTML for the report files in ``outputs`` (paths under ``results_dir``).
+
+    Example:
+        >>> page = render(Path("r"), "quick", {"figures": [Path("r/figures/quick/a.png")]},
+        ...               pd.DataFrame({"status": ["FINISHED"], "cell": ["pima/copy/seed=0"], "error": [""]}))
+        >>> '<img src="figures/quick/a.png"' in page and "1 cells: 1 finished, 0 failed" in page
+        True
+    """
+    files = [p for paths in outputs.values() for p in paths]
+    by_stem: dict[str, list[Path]] = {}
+    for path in files:
+        by_stem.setdefault(path.stem, []).append(path)
+    failed = runs[runs["status"] != "FINISHED"]
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(name)} report</title>",
+             f"<style>{STYLE}</style></head><body>",
+             f"<h1>Benchmark <code>{html.escape(name)}</code></h1>",
+             f"<p>{len(runs)} cells: {len(runs) - len(failed)} finished, {len(failed)} failed. "
+             f"Built {time.strftime('%Y-%m-%d %H:%M')} from the MLflow store. Every number is an aggregate over "
+             f"seeds or cells; no patient row is shown.</p>"]
+    if len(failed):
+        rows = "".join(f"<tr><td>{html.escape(str(r.cell))}</td><td class='failed'>"
+                       f"{html.escape(str(r.error).splitlines()[0] if str(r.error) else 'no error recorded')}</td></tr>"
+                       for r in failed.itertuples())
+        parts.append(f"<h2>Failed cells</h2><table><tr><th>cell</th><th>error</th></tr>{rows}</table>")
+    for title, _ in SECTIONS:
+        figures = sorted(p for p in files if p.suffix == ".png" and _section_of(p) == title)
+        if not figures:
+            continue
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        for png in figures:
+            related = sorted(p for p in by_stem.get(png.stem, []) if p != png)
+            source = html.escape(png.relative_to(results_dir).as_posix())
+            parts.append(f"<figure><a href='{source}'><img src=\"{source}\" alt='{html.escape(png.stem)}' "
+                         f"loading='lazy'></a><figcaption><code>{html.escape(png.stem)}</code>: "
+                         f"{_links(related, results_dir)}</figcaption></figure>")
+    tables = sorted(p for p in files if p.suffix in (".csv", ".md", ".tex") and p.stem not in
+                    {f.stem for f in files if f.suffix == ".png"})
+    if tables:
+        parts.append("<h2>Other tables</h2><ul>" + "".join(
+            f"<li><a href='{html.escape(p.relative_to(results_dir).as_posix())}'>"
+            f"{html.escape(p.name)}</a></li>" for p in tables) + "</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_page(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: pd.DataFrame) -> Path:
+    """Write ``results_dir/report.html`` (atomically) and return its path."""
+    path = Path(results_dir) / "report.html"
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(render(Path(results_dir), name, outputs, runs), encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+__all__ = ["render", "write_page"]
