@@ -111,3 +111,26 @@ def test_rerun_skips_finished_cells_and_retries_failed_ones(sweep, capsys):
     out = capsys.readouterr().out
     assert "0 finished, 1 failed, 1 skipped" in out
     assert main(["report", "tiny", "--results", str(results)]) == 0
+
+
+def test_declaration_of_a_cell_shows_its_verdict_attacks_utility_and_provenance(sweep, tmp_path, capsys):
+    _, _, results = sweep
+    name = "sepsis_like[n_patients=1000]/marginals/seed=0"
+    out = tmp_path / "declaration.html"
+    assert main(["declare", name, "--benchmark", "tiny", "--results", str(results), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    client = MlflowClient(tracking_uri=f"sqlite:///{results / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("tiny")
+    (run,) = [r for r in client.search_runs([experiment.experiment_id]) if r.data.tags.get("mlflow.runName") == name]
+    parent = client.get_run(run.data.tags["mlflow.parentRunId"])
+    assert f"Privacy verdict: <b>{run.data.tags['privacy.verdict'].upper()}</b>" in page
+    assert f"{run.data.metrics['utility.tstr_auroc']:.3f} [" in page
+    assert f"{run.data.metrics['privacy.exact_copy_rate']:.3f}" in page
+    assert parent.data.tags["git.commit"] in page and "synthcity" in page
+    for attack in ("singling_out", "linkability", "inference["):
+        assert f"<td>{attack}" in page
+    assert page.count("src='data:image/png;base64,") == 2  # attack risks and per-subgroup AUROC, embedded
+    assert "no real patient row appears on this page" in page and "<script" not in page
+    capsys.readouterr()
+    assert main(["declare", "sepsis/marginals/seed=9", "--benchmark", "tiny", "--results", str(results)]) == 2
+    assert "no cell 'sepsis/marginals/seed=9' in benchmark 'tiny'" in capsys.readouterr().err

@@ -232,6 +232,33 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def cmd_declare(args: argparse.Namespace) -> int:
+    """``bench declare CELL``: the quality and risk declaration of one cell as a self-contained HTML page.
+
+    CELL is a run id or a cell name such as ``pima/ctgan/seed=0`` (its latest run in the benchmark).
+    """
+    from bench import tracking
+    from bench.config import slugify
+    from bench.declaration import write_declaration
+
+    results_dir = Path(args.results)
+    uri = tracking.default_tracking_uri(results_dir)
+    benchmark = args.benchmark or tracking.latest_benchmark(uri)
+    if benchmark is None:
+        raise BenchError(f"no sweeps found in {uri}; run `bench run` first")
+    runs = tracking.runs_table(uri, tracking.experiment_id(uri, benchmark, results_dir / "mlartifacts"))
+    if runs.empty:
+        raise BenchError(f"no cell runs in benchmark '{benchmark}' ({uri})")
+    match = runs[(runs["run_id"] == args.cell) | (runs["cell"] == args.cell)]
+    if match.empty:
+        raise BenchError(f"no cell '{args.cell}' in benchmark '{benchmark}'; "
+                         f"{did_you_mean(args.cell, sorted(runs['cell']))}")
+    row = match.iloc[-1]
+    out = Path(args.out) if args.out else results_dir / "declarations" / benchmark / f"{slugify(row['cell'])}.html"
+    print(write_declaration(uri, row["run_id"], out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bench.executors import EXECUTORS  # light: Ray itself is imported only when the ray executor runs
 
@@ -267,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run only matching cells: comma-separated key=pattern with keys dataset, generator, seed; "
                           "shell patterns, '|' for alternatives, e.g. 'dataset=pima,generator=ctgan*|tvae'")
     run.set_defaults(func=cmd_run)
+    declare = commands.add_parser("declare", help="write the quality and risk declaration of one cell (HTML)")
+    declare.add_argument("cell", help="a cell name such as 'pima/ctgan/seed=0', or a run id")
+    declare.add_argument("--benchmark", help="benchmark name (default: the most recent sweep's)")
+    declare.add_argument("--results", default="results", help="results folder (default: results)")
+    declare.add_argument("--out", help="output file (default: results/declarations/<benchmark>/<cell>.html)")
+    declare.set_defaults(func=cmd_declare)
     rep = commands.add_parser("report", help="rebuild tables and figures from the MLflow store")
     rep.add_argument("benchmark", nargs="?", help="benchmark name (default: the most recent sweep's)")
     rep.add_argument("--results", default="results", help="results folder (default: results)")

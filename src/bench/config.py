@@ -85,8 +85,7 @@ class Cell:
     @property
     def slug(self) -> str:
         """A file-name-safe form of ``name``."""
-        keep = "-_.=,"
-        return "".join(c if c.isalnum() or c in keep else "_" for c in self.name.replace("/", "__"))
+        return slugify(self.name)
 
     def spec(self) -> dict[str, Any]:
         """Everything that determines the cell's numbers, including the card checksum and package version.
@@ -149,6 +148,16 @@ class Benchmark:
 
     def config_sha256(self) -> str:
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def slugify(cell_name: str) -> str:
+    """A file-name-safe form of a cell name.
+
+    Example:
+        >>> slugify('pima/ctgan[epochs=60,lr="a b"]/seed=0')
+        'pima__ctgan_epochs=60,lr=_a_b____seed=0'
+    """
+    return "".join(c if c.isalnum() or c in "-_.=," else "_" for c in cell_name.replace("/", "__"))
 
 
 def label(name: str, params: dict[str, Any]) -> str:
