@@ -269,3 +269,24 @@ def test_cost_figure_puts_quality_against_time_and_energy_and_skips_zero_costs(t
     assert sum(drawn) == 4 and len(drawn) == 2  # marginals' zero fit time left out; one marker per dataset
     assert [p.name for p in write_cost_figure(runs, tmp_path, dpi=50)] == ["cost_vs_quality.png", "cost_vs_quality.pdf"]
     assert write_cost_figure(runs.drop(columns=["utility.tstr_gap"]), tmp_path) == []
+
+
+def test_fairness_figures_average_subgroups_over_seeds_and_skip_subgroups_too_small_to_judge(tmp_path):
+    from bench.fairness_figure import plot_representation, plot_subgroups, write_fairness_figures
+
+    rows = [{"dataset": "pima", "generator": g, "seed": s, "attribute": "Age", "subgroup": sub, "status": status,
+             "tstr_auroc": tstr + 0.02 * s, "trtr_auroc": 0.8, "ratio": ratio}
+            for g, tstr, ratio in (("copy", 0.8, 1.0), ("marginals", 0.5, 0.0)) for s in (0, 1)
+            for sub, status in (("21-29", "ok"), ("50+", "too small (under 20 holdout rows)"))]
+    details = pd.DataFrame(rows)
+    paths = write_fairness_figures(details, details, tmp_path / "t", tmp_path / "f", dpi=50)
+    assert sorted(p.name for p in paths) == sorted(["fairness_subgroups.csv", "fairness_subgroups.png",
+                                                    "fairness_subgroups.pdf", "fairness_representation.csv",
+                                                    "fairness_representation.png", "fairness_representation.pdf"])
+    means = pd.read_csv(tmp_path / "t" / "fairness_subgroups.csv")
+    assert list(means["label"].unique()) == ["Age = 21-29"]  # the too-small subgroup is not plotted as a value
+    assert means.set_index("generator").loc["marginals", "tstr_auroc"] == pytest.approx(0.51)
+    assert [t.get_text() for t in plot_subgroups(details).axes[0].get_yticklabels()] == ["Age = 21-29"]
+    erased = plot_representation(details).axes[0].collections
+    assert sorted(float(c.get_offsets()[0][0]) for c in erased) == [0.0, 1.0]  # marginals erased it, copy kept it
+    assert write_fairness_figures(pd.DataFrame(), pd.DataFrame(), tmp_path, tmp_path) == []

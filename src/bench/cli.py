@@ -205,6 +205,11 @@ def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = 
     thresholds = runs["risk_threshold"].dropna().unique() if "risk_threshold" in runs else []
     threshold = float(thresholds[0]) if len(thresholds) == 1 else None  # several: the default, 0.09
     outputs = report.build_report(runs, specs, results_dir, name=benchmark, risk_threshold=threshold)
+    from bench.fairness_figure import REPRESENTATION_DETAILS, SUBGROUP_DETAILS, write_fairness_figures
+
+    outputs["fairness"] = write_fairness_figures(  # from the cells' per-subgroup details tables in MLflow
+        tracking.details_table(uri, runs, SUBGROUP_DETAILS), tracking.details_table(uri, runs, REPRESENTATION_DETAILS),
+        results_dir / "tables" / benchmark, results_dir / "figures" / benchmark)
     return {**outputs, "page": [write_page(results_dir, benchmark, outputs, runs)]}
 
 

@@ -13,13 +13,11 @@ import base64
 import html
 import io
 import json
-import os
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -35,7 +33,6 @@ MEMORISATION = ("privacy.exact_copy_rate", "privacy.holdout_copy_rate", "privacy
                 "privacy.membership_auroc", "privacy.rare_copied_share", "privacy.rare_holdout_copied_share",
                 "privacy.rare_membership_auroc")
 STAGES = ("load", "fit", "sample", "evaluate")
-PROGRESS_BAR_VARIABLE = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 
 
 @dataclass
@@ -64,7 +61,7 @@ def load_record(tracking_uri: str, run_id: str) -> CellRecord:
     """Read one cell run, its sweep's provenance, its spec and its details tables from MLflow."""
     from mlflow.exceptions import MlflowException
 
-    from bench.tracking import _client
+    from bench.tracking import _client, quiet_downloads
 
     client = _client(tracking_uri)
     try:
@@ -75,7 +72,7 @@ def load_record(tracking_uri: str, run_id: str) -> CellRecord:
     provenance = client.get_run(parent_id).data.tags if parent_id else {}
     record = CellRecord(run_id, run.data.tags.get("mlflow.runName", run_id), dict(run.data.params),
                         dict(run.data.metrics), dict(run.data.tags), dict(provenance), {})
-    with tempfile.TemporaryDirectory() as tmp, _no_progress_bars():
+    with tempfile.TemporaryDirectory() as tmp, quiet_downloads():
         names = {a.path for a in client.list_artifacts(run_id)}
         if "cell_spec.json" in names:
             record.spec = json.loads(Path(client.download_artifacts(run_id, "cell_spec.json", tmp)).read_text())
@@ -83,20 +80,6 @@ def load_record(tracking_uri: str, run_id: str) -> CellRecord:
             folder = Path(client.download_artifacts(run_id, "details", tmp))
             record.details = {path.stem: pd.read_csv(path) for path in sorted(folder.glob("*.csv"))}
     return record
-
-
-@contextmanager
-def _no_progress_bars() -> Iterator[None]:
-    """MLflow draws a progress bar per artifact download; a declaration is a handful of small files."""
-    previous = os.environ.get(PROGRESS_BAR_VARIABLE)
-    os.environ[PROGRESS_BAR_VARIABLE] = "false"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(PROGRESS_BAR_VARIABLE, None)
-        else:
-            os.environ[PROGRESS_BAR_VARIABLE] = previous
 
 
 def _png(fig: Figure) -> str:

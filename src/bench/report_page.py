@@ -22,13 +22,16 @@ figcaption { font-size: 0.9rem; color: #555; } table { border-collapse: collapse
 td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }
 .failed { color: #b2182b; }
 """
-SECTIONS = (("Trade-off", "tradeoff_"), ("Use cases", "use_cases"), ("Cost", "cost_vs_quality"),
+SECTIONS = (("Trade-off", "tradeoff_"), ("Use cases", "use_cases"), ("Fairness across subgroups", "fairness_subgroups"),
+            ("Subgroup representation", "fairness_representation"), ("Cost", "cost_vs_quality"),
             ("Heatmaps per family", "heatmap_"),
             ("Ranks: critical-difference diagrams", "cd_"), ("Metrics", ""))
 
 
 def _section_of(path: Path) -> str:
-    return next(title for title, prefix in SECTIONS if path.name.startswith(prefix))
+    """A key ending in '_' is a prefix (a family of figures), any other key one figure's exact name."""
+    return next(title for title, key in SECTIONS
+                if path.stem == key or (key.endswith("_") or not key) and path.stem.startswith(key))
 
 
 def _links(paths: list[Path], root: Path) -> str:

@@ -12,9 +12,10 @@ import os
 import platform
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ CELL_ID_TAG = "bench.cell_id"
 ERROR_TAG = "bench.error"
 UNAVAILABLE_TAG = "unavailable"  # unavailable.<metric> = "failed: ..." or "not applicable: ..."
 SWEEP_TAG = "bench.sweep"
+PROGRESS_BAR_VARIABLE = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 
 
 def _client(tracking_uri: str):  # noqa: ANN202 - the mlflow type stays inside this module
@@ -229,6 +231,38 @@ def runs_table(tracking_uri: str, experiment: str, sweep_name: str | None = None
         return pd.DataFrame()
     frame = pd.DataFrame(rows).drop_duplicates("cell_id", keep="last")
     return frame.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
+
+
+def details_table(tracking_uri: str, runs: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The details table ``name`` (e.g. ``fairness.worst_subgroup_gap``) of every FINISHED run in ``runs``,
+    stacked, with each run's dataset, generator and seed in front; empty when no run logged it.
+
+    Details tables hold aggregates only (per column, per subgroup, per attack), never patient rows.
+    """
+    client = _client(tracking_uri)
+    frames = []
+    with tempfile.TemporaryDirectory() as tmp, quiet_downloads():
+        for row in runs[runs["status"] == "FINISHED"].itertuples(index=False):
+            try:
+                path = client.download_artifacts(row.run_id, f"details/{name}.csv", tmp)
+            except Exception:  # this run did not log that table (another metric family, or not applicable)
+                continue
+            frames.append(pd.read_csv(path).assign(dataset=row.dataset, generator=row.generator, seed=row.seed))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@contextmanager
+def quiet_downloads() -> Iterator[None]:
+    """No MLflow progress bar per artifact download inside the block (we fetch a few small files)."""
+    previous = os.environ.get(PROGRESS_BAR_VARIABLE)
+    os.environ[PROGRESS_BAR_VARIABLE] = "false"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(PROGRESS_BAR_VARIABLE, None)
+        else:
+            os.environ[PROGRESS_BAR_VARIABLE] = previous
 
 
 def _param_text(value: Any) -> str:
