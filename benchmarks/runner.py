@@ -29,12 +29,13 @@ from pathlib import Path
 
 from harness import print_table
 
-STAGES = ("load", "fit", "sample", "evaluate")
 
 
 def cell_times(results: Path, benchmark: str) -> list[tuple[float, float]]:
     """``(cell seconds, measured stage seconds)`` for every finished cell run of the benchmark."""
     from mlflow.tracking import MlflowClient
+
+    from bench.metrics.cost import STAGES
 
     client = MlflowClient(tracking_uri=f"sqlite:///{results / 'mlflow.db'}")
     experiment = client.get_experiment_by_name(benchmark)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.errors import BenchError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _print_rows(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
@@ -187,26 +191,39 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = None) -> dict[str, list[Path]]:
-    """Tables, figures and ``report.html`` for one benchmark's latest run of each cell, from the MLflow store."""
-    from bench import report, tracking
-    from bench.metrics import METRICS
+def benchmark_runs(results_dir: Path, benchmark: str | None = None,
+                   cell_ids: set[str] | None = None) -> tuple[str, str, pd.DataFrame]:
+    """``(tracking URI, benchmark, runs table)``: the named benchmark (default: the most recent sweep's)
+    and the latest run of each of its cells (of ``cell_ids`` only, if given); a clear error when there
+    is no sweep or no such cell run."""
+    from bench import tracking
 
     uri = tracking.default_tracking_uri(results_dir)
-    experiment = tracking.experiment_id(uri, benchmark, results_dir / "mlartifacts")
-    runs = tracking.runs_table(uri, experiment)
+    benchmark = benchmark or tracking.latest_benchmark(uri)
+    if benchmark is None:
+        raise BenchError(f"no sweeps found in {uri}; run `bench run` first")
+    runs = tracking.runs_table(uri, tracking.experiment_id(uri, benchmark, results_dir / "mlartifacts"))
     if cell_ids is not None and not runs.empty:
         runs = runs[runs["cell_id"].isin(cell_ids)]
     if runs.empty:
         raise BenchError(f"no cell runs found for benchmark '{benchmark}' in {uri}; run `bench run` first")
+    return uri, benchmark, runs
+
+
+def write_report(results_dir: Path, benchmark: str | None = None,
+                 cell_ids: set[str] | None = None) -> dict[str, list[Path]]:
+    """Tables, figures and ``report.html`` for one benchmark's latest run of each cell, from the MLflow store
+    (default: the benchmark of the most recent sweep)."""
+    from bench import report, tracking
+    from bench.fairness_figure import REPRESENTATION_DETAILS, SUBGROUP_DETAILS, write_fairness_figures
+    from bench.metrics import METRICS
     from bench.report_page import write_page
 
+    uri, benchmark, runs = benchmark_runs(results_dir, benchmark, cell_ids)
     specs = [spec for spec in METRICS.values() if spec.headline]  # every metric stays in cells.csv
     thresholds = runs["risk_threshold"].dropna().unique() if "risk_threshold" in runs else []
     threshold = float(thresholds[0]) if len(thresholds) == 1 else None  # several: the default, 0.09
     outputs = report.build_report(runs, specs, results_dir, name=benchmark, risk_threshold=threshold)
-    from bench.fairness_figure import REPRESENTATION_DETAILS, SUBGROUP_DETAILS, write_fairness_figures
-
     outputs["fairness"] = write_fairness_figures(  # from the cells' per-subgroup details tables in MLflow
         tracking.details_table(uri, runs, SUBGROUP_DETAILS), tracking.details_table(uri, runs, REPRESENTATION_DETAILS),
         results_dir / "tables" / benchmark, results_dir / "figures" / benchmark)
@@ -214,13 +231,8 @@ def write_report(results_dir: Path, benchmark: str, cell_ids: set[str] | None = 
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bench import tracking
-
     results_dir = Path(args.results)
-    benchmark = args.benchmark or tracking.latest_benchmark(tracking.default_tracking_uri(results_dir))
-    if benchmark is None:
-        raise BenchError(f"no sweeps found in {tracking.default_tracking_uri(results_dir)}; run `bench run` first")
-    outputs = write_report(results_dir, benchmark)
+    outputs = write_report(results_dir, args.benchmark)
     for kind, paths in outputs.items():
         if paths:
             print(f"{kind}: {len(paths)} files in {', '.join(sorted({str(p.parent) for p in paths}))}")
@@ -242,18 +254,11 @@ def cmd_declare(args: argparse.Namespace) -> int:
 
     CELL is a run id or a cell name such as ``pima/ctgan/seed=0`` (its latest run in the benchmark).
     """
-    from bench import tracking
     from bench.config import slugify
     from bench.declaration import write_declaration
 
     results_dir = Path(args.results)
-    uri = tracking.default_tracking_uri(results_dir)
-    benchmark = args.benchmark or tracking.latest_benchmark(uri)
-    if benchmark is None:
-        raise BenchError(f"no sweeps found in {uri}; run `bench run` first")
-    runs = tracking.runs_table(uri, tracking.experiment_id(uri, benchmark, results_dir / "mlartifacts"))
-    if runs.empty:
-        raise BenchError(f"no cell runs in benchmark '{benchmark}' ({uri})")
+    uri, benchmark, runs = benchmark_runs(results_dir, args.benchmark)
     match = runs[(runs["run_id"] == args.cell) | (runs["cell"] == args.cell)]
     if match.empty:
         raise BenchError(f"no cell '{args.cell}' in benchmark '{benchmark}'; "

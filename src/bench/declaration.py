@@ -24,7 +24,9 @@ from matplotlib.figure import Figure
 
 from bench.errors import BenchError
 from bench.metrics import METRICS
+from bench.metrics.cost import STAGES
 from bench.report import FAILED_COLOUR, report_style
+from bench.report_page import BASE_STYLE, write_text_atomically
 
 HEADLINE_FIDELITY = ("fidelity.univariate_similarity", "fidelity.pair_similarity", "fidelity.detection_auroc",
                      "fidelity.rule_violation_rate", "fidelity.real_rule_violation_rate")
@@ -32,7 +34,6 @@ UTILITY_ROWS = ("auroc", "accuracy", "f1", "brier")
 MEMORISATION = ("privacy.exact_copy_rate", "privacy.holdout_copy_rate", "privacy.dcr_closer_to_train",
                 "privacy.membership_auroc", "privacy.rare_copied_share", "privacy.rare_holdout_copied_share",
                 "privacy.rare_membership_auroc")
-STAGES = ("load", "fit", "sample", "evaluate")
 
 
 @dataclass
@@ -211,11 +212,9 @@ def render(record: CellRecord) -> str:
     return "\n".join(parts)
 
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 900px; color: #222; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
-h3 { font-size: 1rem; } table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
-td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+STYLE = BASE_STYLE + """
+body { max-width: 900px; } h3 { font-size: 1rem; } table { font-size: 0.85rem; margin: 0.5rem 0; }
+td, th { vertical-align: top; }
 img { max-width: 100%; } .lead { font-size: 1.05rem; } .foot { color: #666; font-size: 0.8rem; }
 .verdict { padding: 0.6rem 1rem; border-radius: 4px; background: #f0f0f0; }
 .verdict.pass { background: #e3f2e1; } .verdict.fail { background: #f8dede; } .verdict.inconclusive { background: #fff4d6; }
@@ -225,13 +224,7 @@ img { max-width: 100%; } .lead { font-size: 1.05rem; } .foot { color: #666; font
 
 def write_declaration(tracking_uri: str, run_id: str, out: Path) -> Path:
     """Render the declaration of ``run_id`` into ``out`` (written atomically)."""
-    page = render(load_record(tracking_uri, run_id))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(out)
-    return out
+    return write_text_atomically(Path(out), render(load_record(tracking_uri, run_id)))
 
 
 __all__ = ["CellRecord", "attack_figure", "load_record", "render", "subgroup_figure", "write_declaration"]

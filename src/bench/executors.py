@@ -56,21 +56,20 @@ class LocalExecutor:
     """Cells on this machine, ``workers`` at a time, each in its own kernel.
 
     Example:
-        >>> LocalExecutor(workers=2).cpus() == (os.cpu_count() or 1)
+        >>> LocalExecutor().cpus() == (os.cpu_count() or 1)
         True
     """
 
     name = "local"
 
-    def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+    def __init__(self, address: str | None = None) -> None:
         if address:
             raise BenchError("--address is for the ray executor; the local executor runs on this machine")
-        self.workers = workers
 
     def cpus(self) -> int:
         return os.cpu_count() or 1
 
-    def run(self, cells: list[Cell], threads: int, start: Start, finish: Finish) -> None:
+    def run(self, cells: list[Cell], workers: int, threads: int, start: Start, finish: Finish) -> None:
         def one(cell: Cell) -> None:
             job = start(cell, threads)
             try:
@@ -80,7 +79,6 @@ class LocalExecutor:
                 raise
             finish(job, error)
 
-        workers = self.workers or 1
         if workers == 1:
             for cell in cells:
                 one(cell)
@@ -109,12 +107,11 @@ class RayExecutor:
 
     name = "ray"
 
-    def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+    def __init__(self, address: str | None = None) -> None:
         try:
             import ray
         except ImportError as exc:  # pragma: no cover - ray is part of the locked environment
             raise BenchError("the ray executor needs the 'ray' package (it is in uv.lock; run `make setup`)") from exc
-        self.workers = workers
         self._started_here = not ray.is_initialized()
         if self._started_here:
             env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
@@ -129,12 +126,11 @@ class RayExecutor:
 
         return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
-    def run(self, cells: list[Cell], threads: int, start: Start, finish: Finish) -> None:
+    def run(self, cells: list[Cell], workers: int, threads: int, start: Start, finish: Finish) -> None:
         import ray
 
         task = ray.remote(max_retries=0, num_cpus=threads)(run_to_bytes)
         pending, in_flight = list(cells), {}
-        workers = self.workers or self.cpus()
         try:
             while pending or in_flight:
                 while pending and len(in_flight) < workers:
@@ -168,18 +164,18 @@ class RayExecutor:
 EXECUTORS: dict[str, type] = {"local": LocalExecutor, "ray": RayExecutor}
 
 
-def create(name: str, workers: int | None = None, address: str | None = None) -> LocalExecutor | RayExecutor:
+def create(name: str, address: str | None = None) -> LocalExecutor | RayExecutor:
     """The executor called ``name`` (see ``EXECUTORS``).
 
     Example:
-        >>> create("local", workers=2).name
+        >>> create("local").name
         'local'
     """
     if name not in EXECUTORS:
         from bench.errors import did_you_mean
 
         raise BenchError(f"unknown executor '{name}'; {did_you_mean(name, list(EXECUTORS))}")
-    return EXECUTORS[name](workers=workers, address=address)
+    return EXECUTORS[name](address=address)
 
 
 __all__ = ["EXECUTORS", "LocalExecutor", "RayExecutor", "create", "run_to_bytes"]

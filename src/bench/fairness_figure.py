@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bench.report import generator_colours, report_style, save_figure
+from bench.report import generator_colours, panel_axes, panel_grid, report_style, save_figure
 
 SUBGROUP_DETAILS = "fairness.worst_subgroup_gap"
 REPRESENTATION_DETAILS = "fairness.representation_ratio_min"
@@ -39,13 +39,9 @@ def subgroup_means(details: pd.DataFrame, value: str) -> pd.DataFrame:
 
 
 def _panels(datasets: list[str], rows_per_panel: int) -> tuple[Figure, list]:
-    ncols = min(3, len(datasets))
-    nrows = math.ceil(len(datasets) / ncols)
+    nrows, ncols = panel_grid(len(datasets))
     fig = Figure(figsize=(1.5 + 3.6 * ncols, 1.2 + nrows * (0.6 + 0.28 * rows_per_panel)), layout="constrained")
-    axes = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
-    for ax in axes[len(datasets):]:
-        ax.set_visible(False)
-    return fig, axes
+    return fig, list(panel_axes(fig, (nrows, ncols), len(datasets)))
 
 
 def plot_subgroups(details: pd.DataFrame) -> Figure:

@@ -13,7 +13,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bench.metrics.base import MetricSpec
-from bench.report import FAILED_COLOUR, present_specs, report_style, save_figure, summarise
+from bench.report import (
+    FAILED_COLOUR, panel_axes, panel_grid, present_specs, report_style, save_figure, summarise,
+)
 
 COLOUR_MAP = "viridis_r"  # perceptually uniform and colour-blind safe; reversed: dark = good
 
@@ -27,12 +29,7 @@ def goodness(means: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
         >>> goodness(pd.DataFrame({"pima": [1.0, 3.0]}, index=["a", "b"]), spec)["pima"].tolist()
         [1.0, 0.0]
     """
-    if spec.goal == "maximize":
-        score = means
-    elif spec.goal == "minimize":
-        score = -means
-    else:
-        score = -(means - float(spec.goal)).abs()
+    score = -spec.loss(means)
     low, high = score.min(), score.max()  # per dataset (column): datasets differ in scale
     scaled = (score - low) / (high - low)
     flat = list(high.index[~(high > low)])  # one generator, or all equal: each is the best
@@ -52,12 +49,11 @@ def plot_family(runs: pd.DataFrame, specs: list[MetricSpec], family: str) -> Fig
     metrics = [s for s in present_specs(runs, specs) if s.family == family]
     generators = sorted(runs["generator"].unique())
     datasets = sorted(runs["dataset"].unique())
-    ncols = min(3, len(metrics))
-    nrows = math.ceil(len(metrics) / ncols)
+    nrows, ncols = panel_grid(len(metrics))
     width = ncols * (1.6 + 0.9 * len(datasets)) + 1.0
     with report_style():
         fig = Figure(figsize=(width, 0.9 + nrows * (0.8 + 0.32 * len(generators))), layout="constrained")
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        axes = panel_axes(fig, (nrows, ncols), len(metrics))
         for ax, spec in zip(axes, metrics):
             summary = summarise(runs, spec)
             means = summary.pivot(index="generator", columns="dataset", values="mean").reindex(
@@ -79,8 +75,6 @@ def plot_family(runs: pd.DataFrame, specs: list[MetricSpec], family: str) -> Fig
             ax.set_yticks(range(len(generators)), generators)
             ax.set_title(f"{spec.name} {spec.arrow}")
             ax.grid(False)
-        for ax in axes[len(metrics):]:
-            ax.set_visible(False)
         fig.suptitle(f"{family}: mean over seeds; darker is better within each dataset")
     return fig
 

@@ -103,15 +103,6 @@ def nemenyi_cd(k: int, n_blocks: int, alpha: float = 0.05) -> float:
     return float(q_alpha * math.sqrt(k * (k + 1) / (6 * n_blocks)))
 
 
-def _goal_scores(values: pd.Series, spec: MetricSpec) -> pd.Series:
-    """Values turned into scores where lower is better, by the metric's goal."""
-    if spec.goal == "maximize":
-        return -values
-    if spec.goal == "minimize":
-        return values
-    return (values - float(spec.goal)).abs()
-
-
 def rank_table(runs: pd.DataFrame, spec: MetricSpec) -> tuple[pd.DataFrame, int]:
     """Ranks per (dataset, seed) block and generator, and how many were imputed for failed cells.
 
@@ -127,7 +118,7 @@ def rank_table(runs: pd.DataFrame, spec: MetricSpec) -> tuple[pd.DataFrame, int]
                               dropna=False)
     wide = wide.reindex(columns=sorted(runs["generator"].unique()))
     wide = wide[wide.notna().sum(axis=1) >= 2]
-    scores = wide.apply(lambda row: _goal_scores(row, spec), axis=1)
+    scores = spec.loss(wide)
     imputed = int(scores.isna().to_numpy().sum())
     ranks = scores.rank(axis=1, method="average", na_option="bottom")
     return ranks, imputed

@@ -351,6 +351,25 @@ def report_style() -> Iterator[None]:
 FAILED_COLOUR = "#b2182b"
 
 
+def panel_grid(panels: int, max_cols: int = 3) -> tuple[int, int]:
+    """``(rows, columns)`` of a grid for ``panels`` panels, at most ``max_cols`` to a row.
+
+    Example:
+        >>> panel_grid(4), panel_grid(1), panel_grid(0)
+        ((2, 3), (1, 1), (1, 1))
+    """
+    ncols = max(1, min(panels, max_cols))
+    return max(1, math.ceil(panels / ncols)), ncols
+
+
+def panel_axes(fig: Figure, grid: tuple[int, int], used: int, **shared: bool) -> np.ndarray:
+    """The grid's axes in reading order (``sharex``/``sharey`` passed on), those past ``used`` hidden."""
+    axes = fig.subplots(*grid, squeeze=False, **shared).ravel()
+    for ax in axes[used:]:
+        ax.set_visible(False)
+    return axes
+
+
 def _mark_failures(ax: Axes, x: int, row: pd.Series, top: float) -> None:
     """Note failed cells: all failed (or no value) mid-panel with an 'x'; some failed just above the data."""
     failed, cells = int(row["failed"]), int(row["cells"])
@@ -430,19 +449,16 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3) -> Figu
     datasets = sorted(summary["dataset"].unique())
     generators = sorted(summary["generator"].unique())
     colours = generator_colours(generators)
-    ncols = max(1, min(len(datasets), max_cols))
-    nrows = max(1, math.ceil(len(datasets) / ncols))
+    nrows, ncols = panel_grid(len(datasets), max_cols)
     width = 0.6 + ncols * (1.2 + 0.55 * len(generators))
     with report_style():
         fig = Figure(figsize=(width, 1.0 + 2.9 * nrows), layout="constrained")
         share = all(math.isfinite(v) for v in spec.range)
-        axes = fig.subplots(nrows, ncols, sharey=share, squeeze=False).ravel()
+        axes = panel_axes(fig, (nrows, ncols), len(datasets), sharey=share)
         for ax, dataset in zip(axes, datasets):
             in_dataset = runs[runs["dataset"] == dataset]
             _plot_panel(ax, in_dataset, summary[summary["dataset"] == dataset], spec, generators, colours)
             ax.set_title(dataset)
-        for ax in axes[len(datasets):]:
-            ax.set_visible(False)
         for ax in axes[::ncols]:
             ax.set_ylabel(f"{spec.name} {spec.arrow}\n({goal_text(spec)})")
         fig.suptitle(_figure_title(spec, width))
@@ -529,14 +545,14 @@ def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
     """
     if runs is None or runs.empty:
         raise BenchError("no runs found to report on (the runs table is empty); run `bench run` first")
-    from bench.metrics.options import resolve_options
+    from bench.metrics.options import OPTIONS
     from bench.cost_figure import write_cost_figure  # these draw with this module's style
     from bench.heatmaps import write_heatmaps
     from bench.tradeoff import write_tradeoff
     from bench.use_cases import write_use_cases
 
     if risk_threshold is None:
-        risk_threshold = float(resolve_options({})["risk_threshold"])
+        risk_threshold = float(OPTIONS["risk_threshold"].default)
     results_dir = Path(results_dir)
     tables_dir, figures_dir = results_dir / "tables" / name, results_dir / "figures" / name
     return {

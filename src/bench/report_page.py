@@ -14,13 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
+# The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
+BASE_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; color: #222; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; } td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }
+"""
+STYLE = BASE_STYLE + """
+body { max-width: 1100px; } table { font-size: 0.9rem; }
 figure { margin: 1.5rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { font-size: 0.9rem; color: #555; } table { border-collapse: collapse; font-size: 0.9rem; }
-td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }
-.failed { color: #b2182b; }
+figcaption { font-size: 0.9rem; color: #555; } .failed { color: #b2182b; }
 """
 SECTIONS = (("Trade-off", "tradeoff_"), ("Use cases", "use_cases"), ("Fairness across subgroups", "fairness_subgroups"),
             ("Subgroup representation", "fairness_representation"), ("Cost", "cost_vs_quality"),
@@ -84,13 +87,25 @@ def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: p
     return "\n".join(parts)
 
 
-def write_page(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: pd.DataFrame) -> Path:
-    """Write ``results_dir/report.html`` (atomically) and return its path."""
-    path = Path(results_dir) / "report.html"
-    partial = path.with_suffix(".html.partial")
-    partial.write_text(render(Path(results_dir), name, outputs, runs), encoding="utf-8")
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a ``.partial`` file renamed into place: never a half-written page.
+
+    Example:
+        >>> import tempfile
+        >>> write_text_atomically(Path(tempfile.mkdtemp()) / "a" / "page.html", "<p>hi</p>").read_text()
+        '<p>hi</p>'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
     partial.replace(path)
     return path
+
+
+def write_page(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: pd.DataFrame) -> Path:
+    """Write ``results_dir/report.html`` (atomically) and return its path."""
+    return write_text_atomically(Path(results_dir) / "report.html", render(Path(results_dir), name, outputs, runs))
 
 
 __all__ = ["render", "write_page"]

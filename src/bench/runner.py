@@ -130,11 +130,10 @@ def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False, 
     experiment = tracking.experiment_id(tracking_uri, benchmark.name, results_dir / "mlartifacts")
     done = set() if force else tracking.finished_cell_ids(tracking_uri, experiment)
     pending = [cell for cell in cells if cell.id not in done]
-    runner = executors.create(executor or benchmark.executor, workers, address)
+    runner = executors.create(executor or benchmark.executor, address)
     try:
         plan = plan_resources(runner.cpus(), benchmark.workers if workers is None else workers,
                               benchmark.memory_limit_mb, len(pending))
-        runner.workers = plan.workers
         limits = Limits(benchmark.timeout_s, plan.memory_mb)
         sweep_name = f"{benchmark.name}-{time.strftime('%Y%m%d-%H%M%S')}"
         parent = tracking.start_sweep(tracking_uri, experiment, sweep_name, {
@@ -169,7 +168,7 @@ def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False, 
             progress.ended(job.cell.name, error)
 
         try:
-            runner.run(pending, plan.threads, start, finish)
+            runner.run(pending, plan.workers, plan.threads, start, finish)
         finally:
             progress.close()
             tracking.finish_sweep(tracking_uri, parent, summary.counts())

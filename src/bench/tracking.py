@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import pandas as pd
 
 from bench.metrics.base import MetricResult, Unavailable
+from bench.metrics.cost import STAGES
 
 PACKAGES = ("health-synth-bench", "synthcity", "torch", "numpy", "pandas", "scikit-learn", "sdmetrics",
             "anonymeter", "mlflow", "papermill")
@@ -156,16 +157,13 @@ def finish_cell(tracking_uri: str, run_id: str, status: str, error: str = "", no
     client.set_terminated(run_id, status)
 
 
-MEASURED_STAGES = ("load", "fit", "sample", "evaluate")
-
-
 def log_cell_time(tracking_uri: str, run_id: str, cell_s: float) -> None:
     """Log ``cost.cell_wall_s`` and ``cost.harness_overhead_s``: the cell's time outside its measured stages."""
     from mlflow.entities import Metric
 
     client = _client(tracking_uri)
     logged = client.get_run(run_id).data.metrics
-    stages = sum(logged.get(f"cost.{stage}_wall_s", 0.0) for stage in MEASURED_STAGES)
+    stages = sum(logged.get(f"cost.{stage}_wall_s", 0.0) for stage in STAGES)
     client.log_batch(run_id, metrics=[Metric("cost.cell_wall_s", cell_s, 0, 0),
                                       Metric("cost.harness_overhead_s", max(0.0, cell_s - stages), 0, 0)])
 

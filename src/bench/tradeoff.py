@@ -5,7 +5,6 @@ Pareto front (generators no other one beats on both axes at once) marked.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.metrics.base import MetricSpec
-from bench.report import FAILED_COLOUR, generator_colours, report_style, save_figure, summarise
+from bench.report import (
+    FAILED_COLOUR, generator_colours, panel_axes, panel_grid, report_style, save_figure, summarise,
+)
 
 RISK = "privacy.max_risk"
 UTILITY = "utility.tstr_gap"
@@ -65,16 +66,13 @@ def plot_tradeoff(runs: pd.DataFrame, risk: MetricSpec, utility: MetricSpec, thr
     table = tradeoff_table(runs, risk, utility)
     datasets = sorted(table["dataset"].unique())
     colours = generator_colours(list(table["generator"].unique()))
-    ncols = max(1, min(len(datasets), max_cols))
-    nrows = math.ceil(len(datasets) / ncols)
+    nrows, ncols = panel_grid(len(datasets), max_cols)
     with report_style():
         fig = Figure(figsize=(0.8 + 3.4 * ncols, 1.2 + 3.0 * nrows), layout="constrained")
-        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
+        axes = panel_axes(fig, (nrows, ncols), len(datasets), sharex=True)
         for ax, dataset in zip(axes, datasets):
             _panel(ax, table[table["dataset"] == dataset], colours, threshold)
             ax.set_title(dataset)
-        for ax in axes[len(datasets):]:
-            ax.set_visible(False)
         for ax in axes[-ncols:]:
             ax.set_xlabel(f"{risk.name} {risk.arrow}")
         for ax in axes[::ncols]:

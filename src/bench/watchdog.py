@@ -29,18 +29,10 @@ _LIVE_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Limits:
-    """A cell's hard limits: wall-clock seconds from kernel start, and resident MiB (0: no memory limit).
-
-    Example:
-        >>> Limits(timeout_s=600, memory_mb=4096).describe()
-        '600 s, 4,096 MiB'
-    """
+    """A cell's hard limits: wall-clock seconds from kernel start, and resident MiB (0: no memory limit)."""
 
     timeout_s: float
     memory_mb: int = 0
-
-    def describe(self) -> str:
-        return f"{self.timeout_s:g} s, " + (f"{self.memory_mb:,} MiB" if self.memory_mb else "no memory limit")
 
 
 def tree_rss_mb(root: psutil.Process) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Literal, Union
+from typing import Any, Callable, Literal, Union
 
 import pandas as pd
 
@@ -50,13 +50,23 @@ class MetricSpec:
         """Direction marker for tables: ↑ higher is better, ↓ lower is better, → closest to target."""
         return {"maximize": "↑", "minimize": "↓"}.get(self.goal, "→") if isinstance(self.goal, str) else "→"
 
+    def loss(self, values: Any) -> Any:
+        """``values`` (a number, array, Series or DataFrame) turned so that lower is better: negated for
+        ``maximize``, unchanged for ``minimize``, the distance to the target otherwise.
+
+        Example:
+            >>> MetricSpec("privacy.x", goal=0.5, range=(0, 1), description="d").loss(0.2)
+            0.3
+        """
+        if self.goal == "maximize":
+            return -values
+        if self.goal == "minimize":
+            return values
+        return abs(values - float(self.goal))
+
     def better(self, a: float, b: float) -> bool:
         """Whether value ``a`` is strictly better than ``b`` under this metric's goal."""
-        if self.goal == "maximize":
-            return a > b
-        if self.goal == "minimize":
-            return a < b
-        return abs(a - float(self.goal)) < abs(b - float(self.goal))
+        return bool(self.loss(a) < self.loss(b))
 
 
 @dataclass

@@ -136,10 +136,14 @@ class DistanceSample:
         return {part: self.nearest("synthetic", part)[:, 0] for part in ("train", "holdout")}
 
 
+def synthetic_keys(context: ScoringContext) -> np.ndarray:
+    """``row_keys`` of the synthetic table over the card's columns, hashed once per scored table."""
+    return context.shared("synthetic_row_keys", lambda c: row_keys(c.synthetic, list(c.card.columns)))
+
+
 def exact_copies(context: ScoringContext) -> list[MetricResult]:
     """Shares of synthetic rows identical to a training row and to a holdout row."""
-    columns = list(context.card.columns)
-    synthetic = row_keys(context.synthetic, columns)
+    columns, synthetic = list(context.card.columns), synthetic_keys(context)
     train, holdout = row_keys(context.split.train, columns), row_keys(context.split.holdout, columns)
     return [MetricResult(EXACT_COPY_RATE.name, float(np.isin(synthetic, train).mean())),
             MetricResult(HOLDOUT_COPY_RATE.name, float(np.isin(synthetic, holdout).mean()))]
@@ -216,8 +220,7 @@ def rare_patients(context: ScoringContext) -> list[MetricResult | Unavailable]:
     """Exact copies and membership inference restricted to rare patients."""
     sample = context.shared("distance_sample", DistanceSample)
     rare, reasons = rare_rows(sample)
-    columns = list(context.card.columns)
-    synthetic = row_keys(context.synthetic, columns)
+    columns, synthetic = list(context.card.columns), synthetic_keys(context)
     copied = {part: np.isin(row_keys(getattr(context.split, part).iloc[sample.positions[part]], columns), synthetic)
               for part in ("train", "holdout")}
     results: list[MetricResult | Unavailable] = []

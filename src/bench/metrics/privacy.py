@@ -88,7 +88,7 @@ def attack_tables(context: ScoringContext) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 
 def _run_singling_out(context: ScoringContext) -> list[AttackOutcome]:
-    train, synthetic, control, n = attack_tables(context)
+    train, synthetic, control, n = context.shared("attacks.tables", attack_tables)
     return [singling_out(train, synthetic, control, n, context.seed, mode)
             for mode in ("multivariate", "univariate")]
 
@@ -98,14 +98,14 @@ def _run_linkability(context: ScoringContext) -> list[AttackOutcome]:
     if not first or not second:
         raise NotApplicable(f"linkability needs at least two quasi-identifiers in the card of "
                             f"'{context.card.name}', it names {list(context.card.quasi_identifiers)}")
-    train, synthetic, control, n = attack_tables(context)
+    train, synthetic, control, n = context.shared("attacks.tables", attack_tables)
     return [linkability(train, synthetic, control, context.card, n, context.seed)]
 
 
 def _run_inference(context: ScoringContext) -> list[AttackOutcome]:
     if not context.card.secrets:
         raise NotApplicable(f"the card of '{context.card.name}' names no secret column to infer")
-    train, synthetic, control, n = attack_tables(context)
+    train, synthetic, control, n = context.shared("attacks.tables", attack_tables)
     return [inference(train, synthetic, control, context.card, secret, n, context.seed, knowledge)
             for knowledge in KNOWLEDGE for secret in context.card.secrets
             if knowledge == "all_columns" or [q for q in context.card.quasi_identifiers if q != secret]]
