@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bench.datasets import explore, explore_figures
 from bench.datasets.cards import SensitiveAttribute, parse_card
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_labels, subgroup_sizes
 from bench.execution import ensure_kernel
+from notebook_checks import contains_a_row, output_texts, row_signatures
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_dataset.ipynb"
 AGE = SensitiveAttribute("Age", bins=(21, 30, 40, 50, 120), labels=("21-29", "30-39", "40-49", "50+"))
@@ -207,47 +207,6 @@ def test_figures_are_bare_figures_with_a_panel_per_column_and_attribute(tmp_path
 
 
 # --------------------------------------------------------------------------------------------- notebook
-
-
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NaN|nan|<NA>")
-
-
-def numeric_tokens(text: str) -> np.ndarray:
-    """Numbers in a text, in order; NaN-like tokens become NaN. HTML tags are removed first."""
-    text = re.sub(r"<[^>]+>", " ", text)
-    return np.array([np.nan if t in ("NaN", "nan", "<NA>") else float(t) for t in NUMBER.findall(text)])
-
-
-def row_signatures(frame: pd.DataFrame) -> np.ndarray:
-    """The numeric values of every row, in column order (text columns left out, as a printout's numbers)."""
-    return frame.select_dtypes("number").to_numpy(dtype=float)
-
-
-def contains_a_row(text: str, rows: np.ndarray) -> bool:
-    """True if the numbers of any row appear consecutively in the text (as a printed row would)."""
-    tokens = numeric_tokens(text)
-    width = rows.shape[1]
-    if len(tokens) < width:
-        return False
-    windows = np.lib.stride_tricks.sliding_window_view(tokens, width)
-    for row in rows:
-        close = np.isclose(windows, row, rtol=1e-4, atol=1e-6, equal_nan=True).all(axis=1)
-        if close.any():
-            return True
-    return False
-
-
-def output_texts(notebook: nbformat.NotebookNode) -> list[str]:
-    texts = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                texts.append(output.get("text", ""))
-            elif output.get("output_type") == "error":
-                texts.append("\n".join(output.get("traceback", [])))
-            data = output.get("data", {})
-            texts += [data[m] for m in ("text/plain", "text/html", "text/markdown") if m in data]
-    return texts
 
 
 def test_row_detector_finds_printed_rows():

@@ -83,7 +83,7 @@ def test_the_report_writes_rank_tables_and_critical_difference_diagrams(tmp_path
     never = MetricSpec("fidelity.never", goal="maximize", range=(0.0, 1.0), description="no values")
     paths = report.write_rankings(runs, [AUROC, never], tmp_path / "t", tmp_path / "f", dpi=50)
     assert [p.name for p in paths] == ["ranks_utility_tstr_auroc.csv", "cd_utility_tstr_auroc.png",
-                                       "cd_utility_tstr_auroc.pdf"]
+                                       "cd_utility_tstr_auroc.pdf", "cd_utility_tstr_auroc.svg"]
     table = pd.read_csv(paths[0])
     assert list(table["generator"]) == ["a", "b", "c"] and table["average_rank"].is_monotonic_increasing
     assert (tmp_path / "f" / "cd_utility_tstr_auroc.png").read_bytes()[:4] == b"\x89PNG"

@@ -203,17 +203,19 @@ def test_plot_marks_failed_cells_and_labels_the_goal(runs):
 def test_figures_are_real_png_and_pdf(runs, tmp_path):
     paths = report.write_figures(runs, [AUROC, ABSENT, SHARE], tmp_path / "figures", dpi=60)
     assert [p.name for p in paths] == [
-        "utility_tstr_auroc.png", "utility_tstr_auroc.pdf", "privacy_dcr_share.png", "privacy_dcr_share.pdf"]
+        "utility_tstr_auroc.png", "utility_tstr_auroc.pdf", "utility_tstr_auroc.svg",
+        "privacy_dcr_share.png", "privacy_dcr_share.pdf", "privacy_dcr_share.svg"]
     for path in paths:
         data = path.read_bytes()
         assert len(data) > 1000
-        assert data.startswith(b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else b"%PDF")
+        expected = {".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF", ".svg": b"<?xml"}[path.suffix]
+        assert data.startswith(expected) and (path.suffix != ".svg" or b"<svg" in data)
 
 
 def test_build_report_writes_tables_and_figures(runs, tmp_path):
     outputs = report.build_report(runs, [WALL], tmp_path)
     assert {p.parent.name for p in outputs["tables"]} == {"tables"}
-    assert [p.name for p in outputs["figures"]] == ["cost_fit_wall_s.png", "cost_fit_wall_s.pdf"]
+    assert [p.name for p in outputs["figures"]] == ["cost_fit_wall_s.png", "cost_fit_wall_s.pdf", "cost_fit_wall_s.svg"]
 
 
 def test_empty_runs_raise_a_clear_error(tmp_path):
@@ -250,7 +252,7 @@ def test_heatmaps_shade_by_goal_mark_failed_pairs_and_write_one_figure_per_famil
     assert texts.count("failed") == 1 and len(texts) == 6  # one label per (generator, dataset) pair
     paths = write_heatmaps(runs, [AUROC, WALL, SHARE, ABSENT], tmp_path, dpi=50)
     assert sorted(p.name for p in paths) == sorted(f"heatmap_{f}.{s}" for f in ("utility", "cost", "privacy")
-                                                   for s in ("png", "pdf"))
+                                                   for s in ("png", "pdf", "svg"))
 
 
 def test_cost_figure_puts_quality_against_time_and_energy_and_skips_zero_costs(tmp_path):
@@ -267,7 +269,8 @@ def test_cost_figure_puts_quality_against_time_and_energy_and_skips_zero_costs(t
     assert [ax.get_xscale() for ax in fig.axes] == ["log", "log"]
     drawn = [len(collection.get_offsets()) for collection in fig.axes[0].collections]
     assert sum(drawn) == 4 and len(drawn) == 2  # marginals' zero fit time left out; one marker per dataset
-    assert [p.name for p in write_cost_figure(runs, tmp_path, dpi=50)] == ["cost_vs_quality.png", "cost_vs_quality.pdf"]
+    assert [p.name for p in write_cost_figure(runs, tmp_path, dpi=50)] == ["cost_vs_quality.png", "cost_vs_quality.pdf",
+                                                                         "cost_vs_quality.svg"]
     assert write_cost_figure(runs.drop(columns=["utility.tstr_gap"]), tmp_path) == []
 
 
@@ -281,8 +284,9 @@ def test_fairness_figures_average_subgroups_over_seeds_and_skip_subgroups_too_sm
     details = pd.DataFrame(rows)
     paths = write_fairness_figures(details, details, tmp_path / "t", tmp_path / "f", dpi=50)
     assert sorted(p.name for p in paths) == sorted(["fairness_subgroups.csv", "fairness_subgroups.png",
-                                                    "fairness_subgroups.pdf", "fairness_representation.csv",
-                                                    "fairness_representation.png", "fairness_representation.pdf"])
+                                                    "fairness_subgroups.pdf", "fairness_subgroups.svg",
+                                                    "fairness_representation.csv", "fairness_representation.png",
+                                                    "fairness_representation.pdf", "fairness_representation.svg"])
     means = pd.read_csv(tmp_path / "t" / "fairness_subgroups.csv")
     assert list(means["label"].unique()) == ["Age = 21-29"]  # the too-small subgroup is not plotted as a value
     assert means.set_index("generator").loc["marginals", "tstr_auroc"] == pytest.approx(0.51)

@@ -46,6 +46,7 @@ def test_the_figure_draws_the_threshold_and_one_panel_per_dataset():
 def test_the_report_writes_the_tradeoff_only_when_both_metrics_were_logged(tmp_path):
     outputs = report.build_report(make_runs(), list(SPECS.values()), tmp_path, name="t")
     names = [p.name for p in outputs["trade-off"]]
-    assert names == ["tradeoff_privacy_utility.csv", "tradeoff_privacy_utility.png", "tradeoff_privacy_utility.pdf"]
+    assert names == ["tradeoff_privacy_utility.csv", "tradeoff_privacy_utility.png", "tradeoff_privacy_utility.pdf",
+                     "tradeoff_privacy_utility.svg"]
     assert all(p.is_file() and p.stat().st_size > 0 for p in outputs["trade-off"])
     assert report.build_report(make_runs().drop(columns=[RISK]), [SPECS[UTILITY]], tmp_path / "u")["trade-off"] == []

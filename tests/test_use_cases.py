@@ -67,7 +67,7 @@ def test_weights_decide_the_winner_and_stability_says_how_firmly():
 
 def test_the_report_writes_the_use_case_table_and_figure(tmp_path):
     paths = write_use_cases(make_runs(), [TSTR, RISK], tmp_path, tmp_path, dpi=50)
-    assert [p.name for p in paths] == ["use_cases.csv", "use_cases.png", "use_cases.pdf"]
+    assert [p.name for p in paths] == ["use_cases.csv", "use_cases.png", "use_cases.pdf", "use_cases.svg"]
     table = pd.read_csv(paths[0])
     assert set(table["use_case"]) == {case.name for case in load_use_cases()}
     assert table.groupby("use_case")["rank"].apply(sorted).map(lambda r: r == [1, 2, 3]).all()

@@ -218,12 +218,11 @@ def write_report(results_dir: Path, benchmark: str | None = None,
     from bench.fairness_figure import REPRESENTATION_DETAILS, SUBGROUP_DETAILS, write_fairness_figures
     from bench.metrics import METRICS
     from bench.report_page import write_page
+    from bench.tradeoff import risk_threshold
 
     uri, benchmark, runs = benchmark_runs(results_dir, benchmark, cell_ids)
     specs = [spec for spec in METRICS.values() if spec.headline]  # every metric stays in cells.csv
-    thresholds = runs["risk_threshold"].dropna().unique() if "risk_threshold" in runs else []
-    threshold = float(thresholds[0]) if len(thresholds) == 1 else None  # several: the default, 0.09
-    outputs = report.build_report(runs, specs, results_dir, name=benchmark, risk_threshold=threshold)
+    outputs = report.build_report(runs, specs, results_dir, name=benchmark, risk_threshold=risk_threshold(runs))
     outputs["fairness"] = write_fairness_figures(  # from the cells' per-subgroup details tables in MLflow
         tracking.details_table(uri, runs, SUBGROUP_DETAILS), tracking.details_table(uri, runs, REPRESENTATION_DETAILS),
         results_dir / "tables" / benchmark, results_dir / "figures" / benchmark)

@@ -65,14 +65,14 @@ def plot_cost(runs: pd.DataFrame) -> Figure:
 
 
 def write_cost_figure(runs: pd.DataFrame, out_dir: Path, dpi: int = 300) -> list[Path]:
-    """``cost_vs_quality.png`` and ``.pdf`` when the runs have the utility gap and a positive cost.
+    """``cost_vs_quality.png``, ``.pdf`` and ``.svg`` when the runs have the utility gap and a positive cost.
 
     Example:
         >>> import tempfile
         >>> runs = pd.DataFrame({"dataset": ["pima"], "generator": ["ctgan"], "status": ["FINISHED"],
         ...                      "utility.tstr_gap": [-0.1], "cost.fit_wall_s": [10.0]})
         >>> [p.name for p in write_cost_figure(runs, Path(tempfile.mkdtemp()), dpi=50)]
-        ['cost_vs_quality.png', 'cost_vs_quality.pdf']
+        ['cost_vs_quality.png', 'cost_vs_quality.pdf', 'cost_vs_quality.svg']
     """
     if QUALITY not in runs.columns or not any(
             name in runs.columns and (runs[name] > 0).any() for name, _ in COSTS):

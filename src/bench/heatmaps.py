@@ -80,13 +80,13 @@ def plot_family(runs: pd.DataFrame, specs: list[MetricSpec], family: str) -> Fig
 
 
 def write_heatmaps(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dpi: int = 300) -> list[Path]:
-    """``heatmap_<family>.png`` and ``.pdf`` for every family with a headline metric in the runs.
+    """``heatmap_<family>.png``, ``.pdf`` and ``.svg`` for every family with a headline metric in the runs.
 
     Example:
         >>> import tempfile
         >>> from bench.ranking import _example_runs, _example_spec
         >>> [p.name for p in write_heatmaps(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()), dpi=50)]
-        ['heatmap_utility.png', 'heatmap_utility.pdf']
+        ['heatmap_utility.png', 'heatmap_utility.pdf', 'heatmap_utility.svg']
     """
     families = dict.fromkeys(s.family for s in present_specs(runs, specs))
     return [path for family in families

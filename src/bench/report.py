@@ -280,6 +280,28 @@ def cells_table(runs: pd.DataFrame) -> pd.DataFrame:
     return runs[identity + metric_columns(runs)].sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
 
 
+def select_generators(runs: pd.DataFrame, generators: list[str] | None = None) -> pd.DataFrame:
+    """The rows of ``runs`` whose generator is one of ``generators`` (empty or None: all rows); a name
+    that has no cell in ``runs`` is a BenchError listing the generators there are.
+
+    Example:
+        >>> sorted(select_generators(_example_runs(), ["copy"])["generator"].unique())
+        ['copy']
+        >>> select_generators(_example_runs(), ["ctgan"])
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: generator(s) ctgan have no cell in these runs; expected some of: copy, marginals
+    """
+    if not generators:
+        return runs
+    present = sorted(runs["generator"].unique()) if "generator" in runs else []
+    missing = [g for g in generators if g not in present]
+    if missing:
+        raise BenchError(f"generator(s) {', '.join(missing)} have no cell in these runs; expected some of: "
+                         f"{', '.join(present) or 'none (no runs)'}")
+    return runs[runs["generator"].isin(generators)].reset_index(drop=True)
+
+
 def present_specs(runs: pd.DataFrame, specs: list[MetricSpec]) -> list[MetricSpec]:
     """The specs whose metric has a column in ``runs`` (a metric no cell logged is skipped).
 
@@ -332,16 +354,39 @@ def generator_colours(generators: list[str]) -> dict[str, tuple[float, float, fl
     return {name: palette[i % len(palette)] for i, name in enumerate(sorted(set(generators)))}
 
 
+def merged_style(overrides: dict[str, object] | None = None) -> dict[str, object]:
+    """``STYLE`` with ``overrides`` (matplotlib rcParams) on top; an unknown rcParam is a BenchError.
+
+    Example:
+        >>> merged_style({"font.family": "serif"})["font.family"], merged_style()["font.size"]
+        ('serif', 9)
+        >>> merged_style({"font.colour": "red"})
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: unknown matplotlib style setting(s) font.colour; expected rcParams such as font.size, font.family, figure.dpi
+    """
+    overrides = dict(overrides or {})
+    unknown = sorted(key for key in overrides if key not in matplotlib.rcParams)
+    if unknown:
+        raise BenchError(f"unknown matplotlib style setting(s) {', '.join(unknown)}; expected rcParams such as "
+                         "font.size, font.family, figure.dpi")
+    return {**STYLE, **overrides}
+
+
 @contextmanager
-def report_style() -> Iterator[None]:
-    """Apply the report's matplotlib style (font sizes, no top/right spines, light y grid) inside a block.
+def report_style(overrides: dict[str, object] | None = None) -> Iterator[None]:
+    """Apply the report's matplotlib style (font sizes, no top/right spines, light y grid) inside a block,
+    with ``overrides`` (rcParams, e.g. ``{"font.family": "serif"}``) on top.
 
     Example:
         >>> with report_style():
         ...     matplotlib.rcParams["axes.spines.top"]
         False
+        >>> with report_style({"font.size": 7}):
+        ...     matplotlib.rcParams["font.size"]
+        7.0
     """
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(merged_style(overrides)):
         yield
 
 
@@ -433,11 +478,13 @@ def _figure_title(spec: MetricSpec, width_in: float) -> str:
     return textwrap.fill(f"{spec.name} {spec.arrow}: {spec.description}", width=chars)
 
 
-def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3) -> Figure:
+def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3,
+                style: dict[str, object] | None = None) -> Figure:
     """One panel per dataset: each generator's seeds, mean and 95% t-interval, failed cells marked.
 
     Panels share the y axis when the metric's declared range is finite. The figure is a bare
-    ``Figure`` (not registered with pyplot), so it needs no closing and never shows.
+    ``Figure`` (not registered with pyplot), so it needs no closing and never shows. ``style``:
+    rcParams drawn with on top of ``STYLE`` (see ``report_style``).
 
     Example:
         >>> fig = plot_metric(_example_runs(), _example_spec())
@@ -451,7 +498,7 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3) -> Figu
     colours = generator_colours(generators)
     nrows, ncols = panel_grid(len(datasets), max_cols)
     width = 0.6 + ncols * (1.2 + 0.55 * len(generators))
-    with report_style():
+    with report_style(style):
         fig = Figure(figsize=(width, 1.0 + 2.9 * nrows), layout="constrained")
         share = all(math.isfinite(v) for v in spec.range)
         axes = panel_axes(fig, (nrows, ncols), len(datasets), sharey=share)
@@ -466,18 +513,23 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3) -> Figu
     return fig
 
 
-def save_figure(fig: Figure, out_dir: Path, stem: str, dpi: int = 300) -> list[Path]:
-    """Save ``<stem>.png`` (at ``dpi``) and ``<stem>.pdf`` in the report style, then release the figure.
+FIGURE_FORMATS = ("png", "pdf", "svg")
+
+
+def save_figure(fig: Figure, out_dir: Path, stem: str, dpi: int = 300,
+                style: dict[str, object] | None = None) -> list[Path]:
+    """Save ``<stem>.png`` (at ``dpi``), ``<stem>.pdf`` and ``<stem>.svg`` in the report style (``style``:
+    rcParams on top, e.g. ``{"svg.fonttype": "none"}``), then release the figure.
 
     Example:
         >>> import tempfile
         >>> [p.name for p in save_figure(Figure(), Path(tempfile.mkdtemp()), "empty", dpi=20)]
-        ['empty.png', 'empty.pdf']
+        ['empty.png', 'empty.pdf', 'empty.svg']
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]
-    with report_style():
+    paths = [out_dir / f"{stem}.{suffix}" for suffix in FIGURE_FORMATS]
+    with report_style(style):
         for path in paths:
             fig.savefig(path, dpi=dpi)
     fig.clear()  # a bare Figure is not registered with pyplot: clearing releases its artists
@@ -485,13 +537,13 @@ def save_figure(fig: Figure, out_dir: Path, stem: str, dpi: int = 300) -> list[P
 
 
 def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dpi: int = 300) -> list[Path]:
-    """Save ``<metric>.png`` (300 dpi) and ``<metric>.pdf`` per metric with a column; figures are closed.
+    """Save ``<metric>.png`` (300 dpi), ``.pdf`` and ``.svg`` per metric with a column; figures are closed.
 
     Example:
         >>> import tempfile
         >>> paths = write_figures(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()), dpi=50)
         >>> [p.name for p in paths]
-        ['utility_tstr_auroc.png', 'utility_tstr_auroc.pdf']
+        ['utility_tstr_auroc.png', 'utility_tstr_auroc.pdf', 'utility_tstr_auroc.svg']
     """
     return [path for spec in present_specs(runs, specs)
             for path in save_figure(plot_metric(runs, spec), out_dir, metric_file_stem(spec), dpi)]
@@ -501,14 +553,14 @@ def write_rankings(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Path
                    dpi: int = 300) -> list[Path]:
     """Per metric that can be ranked (2+ generators, 2+ dataset-seed blocks): ``ranks_<metric>.csv``
     (average ranks, Friedman test, Nemenyi CD) and the critical-difference diagram ``cd_<metric>``
-    (``.png`` and ``.pdf``). Metrics that cannot be ranked are skipped.
+    (``.png``, ``.pdf`` and ``.svg``). Metrics that cannot be ranked are skipped.
 
     Example:
         >>> import tempfile
         >>> from bench.ranking import _example_runs
         >>> out = Path(tempfile.mkdtemp())
         >>> [p.name for p in write_rankings(_example_runs(), [_example_spec()], out, out, dpi=50)]
-        ['ranks_utility_tstr_auroc.csv', 'cd_utility_tstr_auroc.png', 'cd_utility_tstr_auroc.pdf']
+        ['ranks_utility_tstr_auroc.csv', 'cd_utility_tstr_auroc.png', 'cd_utility_tstr_auroc.pdf', 'cd_utility_tstr_auroc.svg']
     """
     from bench.cd_diagram import plot_critical_difference
     from bench.ranking import rank_generators

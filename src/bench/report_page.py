@@ -1,7 +1,7 @@
 """``results/report.html``: one page that shows every figure of a benchmark's report and links every table.
 
 The page holds aggregates only (the runs table's metric columns never reach it; failed cells are
-listed with the first line of their error). Figures are the PNGs, each linked to its PDF; tables
+listed with the first line of their error). Figures are the PNGs, each linked to its PDF and SVG; tables
 link their CSV, Markdown and LaTeX files. Paths are relative, so the ``results`` folder can be
 moved or zipped as a whole.
 """

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from bench.errors import BenchError
 from bench.metrics.base import MetricResult, Unavailable
 from bench.metrics.cost import STAGES
 
@@ -200,6 +201,30 @@ def finished_cell_ids(tracking_uri: str, experiment: str) -> set[str]:
     return {run.data.tags[CELL_ID_TAG] for run in runs if CELL_ID_TAG in run.data.tags}
 
 
+def _cell_row(run: Any) -> dict[str, Any]:
+    """One tidy row of a cell's MLflow run: identity columns, status, error and its metrics (no CI bounds)."""
+    tags, params = run.data.tags, run.data.params
+    # A cell that failed before logging params still has its identity in its run name.
+    dataset, generator, seed = (tags.get("mlflow.runName", "//seed=").split("/") + ["", "", ""])[:3]
+    return {
+        "run_id": run.info.run_id, "sweep_id": tags.get("mlflow.parentRunId", ""),
+        "cell_id": tags[CELL_ID_TAG], "cell": tags.get("mlflow.runName", ""),
+        "dataset": params.get("dataset_label", dataset), "generator": params.get("generator_label", generator),
+        "seed": int(params.get("seed", seed.removeprefix("seed=") or -1)),
+        "status": tags.get(STATUS_TAG, "RUNNING"), "error": tags.get(ERROR_TAG, ""),
+        "risk_threshold": float(params.get("metric.risk_threshold", "nan")),
+        **{k: v for k, v in run.data.metrics.items() if not k.endswith((".ci_low", ".ci_high"))},
+    }
+
+
+def _tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows (oldest first) to the runs table: the latest run of each cell id, sorted by dataset, generator, seed."""
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows).drop_duplicates("cell_id", keep="last")
+    return frame.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
+
+
 def runs_table(tracking_uri: str, experiment: str, sweep_name: str | None = None) -> pd.DataFrame:
     """One tidy row per cell run: identity columns, status, error and one column per metric.
 
@@ -209,26 +234,97 @@ def runs_table(tracking_uri: str, experiment: str, sweep_name: str | None = None
     client = _client(tracking_uri)
     runs = client.search_runs([experiment], filter_string=f"tags.`{CELL_ID_TAG}` != ''", max_results=50000,
                               order_by=["attributes.start_time ASC"])
-    rows = []
-    for run in runs:
-        tags, params = run.data.tags, run.data.params
-        if sweep_name is not None and tags.get(SWEEP_TAG) != sweep_name:
-            continue
-        # A cell that failed before logging params still has its identity in its run name.
-        dataset, generator, seed = (tags.get("mlflow.runName", "//seed=").split("/") + ["", "", ""])[:3]
-        rows.append({
-            "run_id": run.info.run_id, "sweep_id": tags.get("mlflow.parentRunId", ""),
-            "cell_id": tags[CELL_ID_TAG], "cell": tags.get("mlflow.runName", ""),
-            "dataset": params.get("dataset_label", dataset), "generator": params.get("generator_label", generator),
-            "seed": int(params.get("seed", seed.removeprefix("seed=") or -1)),
-            "status": tags.get(STATUS_TAG, "RUNNING"), "error": tags.get(ERROR_TAG, ""),
-            "risk_threshold": float(params.get("metric.risk_threshold", "nan")),
-            **{k: v for k, v in run.data.metrics.items() if not k.endswith((".ci_low", ".ci_high"))},
-        })
-    if not rows:
-        return pd.DataFrame()
-    frame = pd.DataFrame(rows).drop_duplicates("cell_id", keep="last")
-    return frame.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
+    return _tidy([_cell_row(run) for run in runs
+                  if sweep_name is None or run.data.tags.get(SWEEP_TAG) == sweep_name])
+
+
+SWEEP_COLUMNS = ("sweep_id", "benchmark", "sweep", "started", "status", "cells_run", "cells_finished",
+                 "cells_failed", "cells_skipped")
+
+
+def _is_sweep(run: Any) -> bool:
+    """A sweep's parent run: it has the sweep tag and no parent of its own."""
+    return SWEEP_TAG in run.data.tags and "mlflow.parentRunId" not in run.data.tags
+
+
+def sweeps_table(tracking_uri: str) -> pd.DataFrame:
+    """One row per sweep (parent run) in every experiment of the store, newest first.
+
+    Columns: ``sweep_id`` (the parent run's id), ``benchmark`` (experiment), ``sweep`` (its name),
+    ``started`` (UTC), ``status`` (RUNNING, FINISHED, or FAILED when a cell failed),
+    ``cells_run`` (child runs it started) and the counts it logged when it ended (``cells_finished``,
+    ``cells_failed``, ``cells_skipped``; missing while it runs). Empty (with these columns) when the
+    store holds no sweep.
+
+    Example:
+        >>> import tempfile
+        >>> sweeps_table(f"sqlite:///{tempfile.mkdtemp()}/mlflow.db").columns.tolist()[:4]
+        ['sweep_id', 'benchmark', 'sweep', 'started']
+    """
+    client = _client(tracking_uri)
+    experiments = {e.experiment_id: e.name for e in client.search_experiments()}
+    runs = client.search_runs(list(experiments), filter_string=f"tags.`{SWEEP_TAG}` != ''", max_results=50000,
+                              order_by=["attributes.start_time DESC"]) if experiments else []
+    children = pd.Series([run.data.tags.get("mlflow.parentRunId") for run in runs if not _is_sweep(run)],
+                         dtype=object).value_counts()
+    rows = [{
+        "sweep_id": run.info.run_id, "benchmark": experiments[run.info.experiment_id],
+        "sweep": run.data.tags[SWEEP_TAG], "started": pd.Timestamp(run.info.start_time, unit="ms"),
+        "status": run.info.status, "cells_run": int(children.get(run.info.run_id, 0)),
+        **{f"cells_{key}": run.data.metrics.get(f"sweep.cells_{key}") for key in ("finished", "failed", "skipped")},
+    } for run in runs if _is_sweep(run)]
+    frame = pd.DataFrame(rows, columns=list(SWEEP_COLUMNS))
+    frame["started"] = pd.to_datetime(frame["started"])
+    counts = ["cells_finished", "cells_failed", "cells_skipped"]
+    frame[counts] = frame[counts].astype("Int64")  # whole numbers; <NA> while the sweep runs
+    return frame
+
+
+def latest_sweep_id(tracking_uri: str) -> str:
+    """Id of the most recently started sweep in the store; BenchError when there is none.
+
+    Example:
+        >>> import tempfile
+        >>> latest_sweep_id(f"sqlite:///{tempfile.mkdtemp()}/mlflow.db")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: no sweeps found in sqlite:///.../mlflow.db; run `bench run` first
+    """
+    sweeps = sweeps_table(tracking_uri)
+    if sweeps.empty:
+        raise BenchError(f"no sweeps found in {tracking_uri}; run `bench run` first")
+    return str(sweeps["sweep_id"].iloc[0])
+
+
+def sweep_runs(tracking_uri: str, sweep_id: str) -> pd.DataFrame:
+    """The cell runs of one sweep (by its parent run id), in the tidy format of ``runs_table``.
+
+    Only the cells this sweep ran: cells it skipped as already FINISHED belong to earlier sweeps.
+    Empty when it ran none. An id that is no run, or a run that is not a sweep's parent run (a
+    cell's run, say), is a BenchError.
+
+    Example:
+        >>> import tempfile
+        >>> sweep_runs(f"sqlite:///{tempfile.mkdtemp()}/mlflow.db", "0123abcd")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: no run with id '0123abcd' in sqlite:///.../mlflow.db; expected the id of a sweep's parent run (see sweeps_table)
+    """
+    from mlflow.exceptions import MlflowException
+
+    client = _client(tracking_uri)
+    try:
+        parent = client.get_run(sweep_id)
+    except MlflowException:
+        raise BenchError(f"no run with id '{sweep_id}' in {tracking_uri}; expected the id of a sweep's parent run "
+                         "(see sweeps_table)") from None
+    if not _is_sweep(parent):
+        raise BenchError(f"run '{sweep_id}' ({parent.data.tags.get('mlflow.runName', 'no name')}) is not a sweep; "
+                         "expected the id of a sweep's parent run, not a cell's run (see sweeps_table)")
+    runs = client.search_runs([parent.info.experiment_id], max_results=50000,
+                              filter_string=f"tags.`mlflow.parentRunId` = '{sweep_id}'",
+                              order_by=["attributes.start_time ASC"])
+    return _tidy([_cell_row(run) for run in runs if CELL_ID_TAG in run.data.tags])
 
 
 def details_table(tracking_uri: str, runs: pd.DataFrame, name: str) -> pd.DataFrame:

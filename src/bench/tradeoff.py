@@ -5,6 +5,7 @@ Pareto front (generators no other one beats on both axes at once) marked.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -55,20 +56,30 @@ def tradeoff_table(runs: pd.DataFrame, risk: MetricSpec, utility: MetricSpec) ->
 
 
 def plot_tradeoff(runs: pd.DataFrame, risk: MetricSpec, utility: MetricSpec, threshold: float,
-                  max_cols: int = 3) -> Figure:
+                  max_cols: int = 3, style: dict[str, object] | None = None,
+                  figsize: tuple[float, float] | None = None, title: str | None = None) -> Figure:
     """One panel per dataset; x = risk, y = utility gap; dashed threshold; the front joined by a step line.
+
+    ``style``: rcParams on top of the report style (e.g. ``{"font.family": "serif"}``); ``figsize``:
+    width and height in inches (default: grown with the panels; the legend wraps to the width);
+    ``title``: the figure title ("" for none, as a paper figure whose caption says it).
 
     Example:
         >>> fig = plot_tradeoff(_example_runs(), *_example_specs(), threshold=0.09)
         >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
         ['pima']
+        >>> small = plot_tradeoff(_example_runs(), *_example_specs(), 0.09, style={"font.family": "serif"},
+        ...                       figsize=(3.4, 3.0), title="")
+        >>> [round(v, 1) for v in small.get_size_inches()], small.axes[0].title.get_fontfamily(), small.get_suptitle()
+        ([3.4, 3.0], ['serif'], '')
     """
     table = tradeoff_table(runs, risk, utility)
     datasets = sorted(table["dataset"].unique())
     colours = generator_colours(list(table["generator"].unique()))
     nrows, ncols = panel_grid(len(datasets), max_cols)
-    with report_style():
-        fig = Figure(figsize=(0.8 + 3.4 * ncols, 1.2 + 3.0 * nrows), layout="constrained")
+    figsize = figsize or (0.8 + 3.4 * ncols, 1.2 + 3.0 * nrows)
+    with report_style(style):
+        fig = Figure(figsize=figsize, layout="constrained")
         axes = panel_axes(fig, (nrows, ncols), len(datasets), sharex=True)
         for ax, dataset in zip(axes, datasets):
             _panel(ax, table[table["dataset"] == dataset], colours, threshold)
@@ -77,12 +88,16 @@ def plot_tradeoff(runs: pd.DataFrame, risk: MetricSpec, utility: MetricSpec, thr
             ax.set_xlabel(f"{risk.name} {risk.arrow}")
         for ax in axes[::ncols]:
             ax.set_ylabel(f"{utility.name} {utility.arrow}")
-        fig.suptitle("Privacy-utility trade-off: mean ± 95% t-interval over seeds; the Pareto front is joined")
+        if title is None:
+            title = "Privacy-utility trade-off: mean ± 95% t-interval over seeds; the Pareto front is joined"
+        if title:
+            fig.suptitle(textwrap.fill(title, width=max(30, int(figsize[0] * 12))))
         handles = [Line2D([], [], color=colours[g], marker="o", linestyle="", label=g) for g in sorted(colours)]
         handles += [Line2D([], [], color="#555555", linestyle="--", label=f"risk threshold {threshold:g}"),
                     Line2D([], [], color="#222222", linestyle="-", linewidth=0.8, label="Pareto front"),
                     Line2D([], [], color=FAILED_COLOUR, marker="x", linestyle="", label="failed cells")]
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(6, len(handles)), frameon=False)
+        columns = max(1, min(6, len(handles), int(figsize[0] / 1.3)))  # about 1.3 in per legend entry
+        fig.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False)
     return fig
 
 
@@ -108,7 +123,7 @@ def _panel(ax, table: pd.DataFrame, colours: dict, threshold: float) -> None:  #
 
 def write_tradeoff(runs: pd.DataFrame, specs: dict[str, MetricSpec], tables_dir: Path, figures_dir: Path,
                    threshold: float, dpi: int = 300) -> list[Path]:
-    """``tradeoff_privacy_utility.csv`` and the figure (``.png``, ``.pdf``) when the runs have both
+    """``tradeoff_privacy_utility.csv`` and the figure (``.png``, ``.pdf``, ``.svg``) when the runs have both
     metrics; nothing otherwise.
 
     Example:
@@ -116,7 +131,7 @@ def write_tradeoff(runs: pd.DataFrame, specs: dict[str, MetricSpec], tables_dir:
         >>> out = Path(tempfile.mkdtemp())
         >>> specs = {spec.name: spec for spec in _example_specs()}
         >>> [p.name for p in write_tradeoff(_example_runs(), specs, out, out, 0.09, dpi=50)]
-        ['tradeoff_privacy_utility.csv', 'tradeoff_privacy_utility.png', 'tradeoff_privacy_utility.pdf']
+        ['tradeoff_privacy_utility.csv', 'tradeoff_privacy_utility.png', 'tradeoff_privacy_utility.pdf', 'tradeoff_privacy_utility.svg']
     """
     if not {RISK, UTILITY} <= set(runs.columns) or runs[[RISK, UTILITY]].isna().all().any():
         return []
@@ -125,6 +140,20 @@ def write_tradeoff(runs: pd.DataFrame, specs: dict[str, MetricSpec], tables_dir:
     tradeoff_table(runs, specs[RISK], specs[UTILITY]).to_csv(table, index=False)
     fig = plot_tradeoff(runs, specs[RISK], specs[UTILITY], threshold)
     return [table, *save_figure(fig, figures_dir, "tradeoff_privacy_utility", dpi)]
+
+
+def risk_threshold(runs: pd.DataFrame) -> float:
+    """The risk threshold the runs were scored with (``risk_threshold`` column); the metrics' default
+    (0.09) when they hold none or several.
+
+    Example:
+        >>> risk_threshold(pd.DataFrame({"risk_threshold": [0.05, 0.05]})), risk_threshold(pd.DataFrame())
+        (0.05, 0.09)
+    """
+    from bench.metrics.options import OPTIONS
+
+    values = runs["risk_threshold"].dropna().unique() if "risk_threshold" in runs else []
+    return float(values[0]) if len(values) == 1 else float(OPTIONS["risk_threshold"].default)
 
 
 def _example_specs() -> tuple[MetricSpec, MetricSpec]:
@@ -139,4 +168,4 @@ def _example_runs() -> pd.DataFrame:
                           RISK: r + 0.01 * s, UTILITY: u - 0.01 * s} for g, (r, u) in values.items() for s in (0, 1)])
 
 
-__all__ = ["RISK", "UTILITY", "pareto_front", "plot_tradeoff", "tradeoff_table", "write_tradeoff"]
+__all__ = ["RISK", "UTILITY", "pareto_front", "plot_tradeoff", "risk_threshold", "tradeoff_table", "write_tradeoff"]

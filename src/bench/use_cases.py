@@ -163,7 +163,7 @@ def write_use_cases(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Pat
         >>> from bench.ranking import _example_runs, _example_spec
         >>> out = Path(tempfile.mkdtemp())
         >>> [p.name for p in write_use_cases(_example_runs(), [_example_spec()], out, out, dpi=50)]
-        ['use_cases.csv', 'use_cases.png', 'use_cases.pdf']
+        ['use_cases.csv', 'use_cases.png', 'use_cases.pdf', 'use_cases.svg']
     """
     cases = load_use_cases(path)
     scores = family_scores(runs, specs)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from bench.datasets.cards import DatasetCard
 from bench.datasets.explore import (SMALL_CELL_K, format_share, is_numeric_kind, is_small, subgroup_table,
@@ -24,6 +25,7 @@ TAIL = 0.01
 MAX_BINS = 30
 MAX_CATEGORIES = 12
 BAR_COLOUR = OKABE_ITO[3]
+SYNTHETIC_COLOUR = OKABE_ITO[0]
 MUTED_COLOUR = "#9a9a9a"
 
 
@@ -93,7 +95,7 @@ def _note(ax: Axes, text: str) -> None:
     ax.set_yticks([])
 
 
-def _plot_numeric(ax: Axes, series: pd.Series, k: int) -> None:
+def _plot_numeric(ax: Axes, series: pd.Series, k: int, synthetic: pd.Series | None = None) -> None:
     binned = histogram_bins(series, k=k)
     if binned is None:
         _note(ax, f"fewer than {k} observed values")
@@ -103,12 +105,17 @@ def _plot_numeric(ax: Axes, series: pd.Series, k: int) -> None:
     density = counts / (observed * np.diff(edges))
     ax.stairs(density, edges, fill=True, color=BAR_COLOUR, alpha=0.75)
     ax.stairs(density, edges, color=BAR_COLOUR, linewidth=0.8)
+    if synthetic is not None:  # on the real bins: the synthetic rows' share per bin, same scale
+        values = pd.to_numeric(synthetic, errors="coerce").dropna().to_numpy(dtype=float)
+        if len(values):
+            synthetic_counts, _ = np.histogram(values, bins=edges)
+            ax.stairs(synthetic_counts / (len(values) * np.diff(edges)), edges, color=SYNTHETIC_COLOUR, linewidth=1.6)
     shown = counts.sum() / observed
     ax.set_xlabel(f"central {math.floor(1000 * shown) / 10:g}% of observed", fontsize=7, color="#555555")
     ax.set_ylabel("density")
 
 
-def _plot_categorical(ax: Axes, series: pd.Series, k: int) -> None:
+def _plot_categorical(ax: Axes, series: pd.Series, k: int, synthetic: pd.Series | None = None) -> None:
     counts = series.dropna().value_counts()
     observed = int(counts.sum())
     if observed < k:
@@ -124,7 +131,15 @@ def _plot_categorical(ax: Axes, series: pd.Series, k: int) -> None:
         labels.append("other")
         heights.append(pooled / observed)
     positions = np.arange(len(labels))
-    ax.bar(positions, heights, color=BAR_COLOUR, alpha=0.8, width=0.7)
+    if synthetic is None:
+        ax.bar(positions, heights, color=BAR_COLOUR, alpha=0.8, width=0.7)
+    else:  # the synthetic share of the same categories ('other': every other synthetic value) beside the real one
+        shares = synthetic.dropna().value_counts(normalize=True)
+        synthetic_heights = [float(shares.get(value, 0.0)) for value in big.index]
+        if pooled >= k:
+            synthetic_heights.append(max(0.0, 1.0 - sum(synthetic_heights)))
+        ax.bar(positions - 0.2, heights, color=BAR_COLOUR, alpha=0.8, width=0.4)
+        ax.bar(positions + 0.2, synthetic_heights, color=SYNTHETIC_COLOUR, alpha=0.9, width=0.4)
     ax.set_xticks(positions, labels, rotation=30 if max(map(len, labels), default=0) > 4 else 0,
                   ha="right" if max(map(len, labels), default=0) > 4 else "center")
     ax.set_ylabel("share of observed")
@@ -134,12 +149,14 @@ def _plot_categorical(ax: Axes, series: pd.Series, k: int) -> None:
 
 
 def plot_distributions(frame: pd.DataFrame, card: DatasetCard, columns: list[str] | None = None,
-                       k: int = SMALL_CELL_K, ncols: int = 4) -> Figure:
+                       k: int = SMALL_CELL_K, ncols: int = 4, synthetic: pd.DataFrame | None = None) -> Figure:
     """One panel per column: a histogram (bins of at least ``k`` rows, outer tails left out) or a bar chart.
 
     Numerical columns are drawn as density histograms from ``histogram_bins``; categorical ones as
     the share of each category among observed rows (categories with fewer than ``k`` rows pooled
-    or left out). Each title gives the column's missing share. A bare ``Figure``: nothing to close.
+    or left out). Each title gives the column's missing share (of the real rows). With ``synthetic``,
+    the synthetic table is drawn over the real one on the same bins and categories, so the two
+    compare at a glance and the real data keeps its protections. A bare ``Figure``: nothing to close.
 
     Example:
         >>> from bench.datasets import card
@@ -164,12 +181,13 @@ def plot_distributions(frame: pd.DataFrame, card: DatasetCard, columns: list[str
             missing = int(series.isna().sum())
             share = suppress_share(missing, len(series), k)
             shown = share if isinstance(share, str) else format_share(share)
+            other = None if synthetic is None or column not in synthetic else synthetic[column]
             if is_numeric_kind(series, kind):
-                _plot_numeric(ax, series, k)
+                _plot_numeric(ax, series, k, other)
             elif kind == "datetime":
                 _note(ax, "datetime: not plotted")
             else:
-                _plot_categorical(ax, series, k)
+                _plot_categorical(ax, series, k, other)
             ax.set_title(column)
             if missing:
                 label = ax.get_xlabel()
@@ -177,7 +195,14 @@ def plot_distributions(frame: pd.DataFrame, card: DatasetCard, columns: list[str
                               color="#555555")
         for ax in axes[len(columns):]:
             ax.set_visible(False)
-        fig.suptitle(f"{card.title}: distribution of each column (bins of at least {k} rows)")
+        if synthetic is None:
+            fig.suptitle(f"{card.title}: distribution of each column (bins of at least {k} rows)")
+        else:
+            fig.suptitle(f"{card.title}: real (filled) and synthetic (orange) distributions, on bins of at least "
+                         f"{k} real rows")
+            fig.legend(handles=[Patch(color=BAR_COLOUR, alpha=0.75, label="real"),
+                                Patch(color=SYNTHETIC_COLOUR, label="synthetic")],
+                       loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 

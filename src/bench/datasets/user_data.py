@@ -280,6 +280,32 @@ def check_card(card_path: str | Path, file: str | Path | None = None) -> CardChe
     return check
 
 
+def check_markdown(check: CardCheck) -> str:
+    """What ``check_card`` found, as Markdown for a notebook: card, file, rows, notes, then every problem.
+
+    Example:
+        >>> check = CardCheck(Path("ward.yaml"), problems=["column 'age': out_of_range: 1 of 3 rows"])
+        >>> print(check_markdown(check))
+        **card** `ward.yaml`: does not parse
+        <BLANKLINE>
+        **1 problem:**
+        <BLANKLINE>
+        - column 'age': out_of_range: 1 of 3 rows
+    """
+    card = check.card
+    lines = [f"**card** `{check.card_path}`: " + ("does not parse" if card is None else
+             f"dataset '{card.name}', target '{card.target}' (positive {card.positive_label!r}), "
+             f"{len(card.columns)} columns")]
+    if check.file is not None:
+        lines.append(f"**file** `{check.file}` ({check.origin}): {check.rows_read:,} rows read, "
+                     f"{check.rows_kept:,} kept")
+    lines += [f"**note** {note}" for note in check.notes]
+    if not check.problems:
+        return "\n\n".join(lines + ["**ok**: no problems found"])
+    header = f"**{len(check.problems)} problem{'s' if len(check.problems) > 1 else ''}:**"
+    return "\n\n".join(lines + [header, "\n".join(f"- {problem}" for problem in check.problems)])
+
+
 def load_user_csv(card: DatasetCard, path: str = "", clean: bool = True,
                   include_excluded: bool = False) -> pd.DataFrame:
     """The registry loader of ``user_csv``: the registry reads the ``card`` option and validates the result.
@@ -297,5 +323,5 @@ def load_user_csv(card: DatasetCard, path: str = "", clean: bool = True,
                            include_excluded=include_excluded)
 
 
-__all__ = ["CardCheck", "check_card", "expected_source", "file_sha256", "from_csv", "load_user_csv", "option_path", "read_user_table",
+__all__ = ["CardCheck", "check_card", "check_markdown", "expected_source", "file_sha256", "from_csv", "load_user_csv", "option_path", "read_user_table",
            "resolve_card", "verify_checksum"]

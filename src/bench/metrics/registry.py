@@ -74,16 +74,34 @@ class Scorecard:
     def failures(self) -> list[Unavailable]:
         return [u for u in self.unavailable if u.failed]
 
-    def table(self) -> pd.DataFrame:
+    def table(self, headline_only: bool = False) -> pd.DataFrame:
         """A readable table: every metric with its value, CI, goal and meaning; unavailable ones with the reason.
 
-        Aggregates only: safe to show.
+        ``headline_only`` keeps the headline metrics (marked * by ``bench metrics``). Aggregates only: safe to show.
         """
+        shown = [r for r in self.results if spec(r.name).headline or not headline_only]
+        missing = [u for u in self.unavailable if spec(u.name).headline or not headline_only]
         rows = [{"metric": r.name, "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "status": "ok",
-                 "goal": spec(r.name).goal, "meaning": spec(r.name).description} for r in self.results]
+                 "goal": spec(r.name).goal, "meaning": spec(r.name).description} for r in shown]
         rows += [{"metric": u.name, "value": float("nan"), "ci_low": None, "ci_high": None, "status": u.status,
-                  "goal": spec(u.name).goal, "meaning": u.reason} for u in self.unavailable]
+                  "goal": spec(u.name).goal, "meaning": u.reason} for u in missing]
         return pd.DataFrame(rows, columns=["metric", "value", "ci_low", "ci_high", "status", "goal", "meaning"])
+
+
+def stack_details(scorecards: dict[str, Scorecard], name: str, **columns: object) -> pd.DataFrame:
+    """The details table of metric ``name`` from several scorecards, stacked with a ``generator`` column
+    (the dict's keys) and any constant ``columns`` (e.g. ``dataset="pima", seed=0``): the shape the
+    report's figures read from MLflow, for tables scored in this process.
+
+    Example:
+        >>> found = MetricResult("privacy.max_risk", 0.1, details=pd.DataFrame({"attack": ["linkability"]}))
+        >>> stack_details({"ctgan": Scorecard([found]), "copy": Scorecard([])}, "privacy.max_risk", seed=0).values.tolist()
+        [['linkability', 'ctgan', 0]]
+    """
+    frames = [card.by_name()[name].details.assign(generator=generator, **columns)
+              for generator, card in scorecards.items()
+              if name in card.by_name() and card.by_name()[name].details is not None]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def input_problem(split: Split, synthetic: pd.DataFrame) -> str | None:
