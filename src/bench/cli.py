@@ -249,13 +249,17 @@ def _non_negative(text: str) -> int:
 
 
 def cmd_declare(args: argparse.Namespace) -> int:
-    """``bench declare CELL``: the quality and risk declaration of one cell as a self-contained HTML page.
+    """``bench declare CELL``: the quality and risk declaration of one cell as a self-contained HTML page
+    (and, with ``--pdf``, the same page printed to PDF by headless Chromium).
 
     CELL is a run id or a cell name such as ``pima/ctgan/seed=0`` (its latest run in the benchmark).
     """
+    from bench.browser import print_to_pdf, require_chromium
     from bench.config import slugify
     from bench.declaration import write_declaration
 
+    if args.pdf:
+        require_chromium()  # refuse before anything is read or written
     results_dir = Path(args.results)
     uri, benchmark, runs = benchmark_runs(results_dir, args.benchmark)
     match = runs[(runs["run_id"] == args.cell) | (runs["cell"] == args.cell)]
@@ -264,7 +268,10 @@ def cmd_declare(args: argparse.Namespace) -> int:
                          f"{did_you_mean(args.cell, sorted(runs['cell']))}")
     row = match.iloc[-1]
     out = Path(args.out) if args.out else results_dir / "declarations" / benchmark / f"{slugify(row['cell'])}.html"
-    print(write_declaration(uri, row["run_id"], out))
+    page = write_declaration(uri, row["run_id"], out)
+    print(page)
+    if args.pdf:
+        print(print_to_pdf(page, page.with_suffix(".pdf")))
     return 0
 
 
@@ -303,11 +310,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run only matching cells: comma-separated key=pattern with keys dataset, generator, seed; "
                           "shell patterns, '|' for alternatives, e.g. 'dataset=pima,generator=ctgan*|tvae'")
     run.set_defaults(func=cmd_run)
-    declare = commands.add_parser("declare", help="write the quality and risk declaration of one cell (HTML)")
+    declare = commands.add_parser("declare", help="write the quality and risk declaration of one cell (HTML, PDF)")
     declare.add_argument("cell", help="a cell name such as 'pima/ctgan/seed=0', or a run id")
     declare.add_argument("--benchmark", help="benchmark name (default: the most recent sweep's)")
     declare.add_argument("--results", default="results", help="results folder (default: results)")
     declare.add_argument("--out", help="output file (default: results/declarations/<benchmark>/<cell>.html)")
+    declare.add_argument("--pdf", action="store_true",
+                         help="also print the page to PDF beside it (needs headless Chromium, e.g. apt-get install chromium)")
     declare.set_defaults(func=cmd_declare)
     rep = commands.add_parser("report", help="rebuild tables and figures from the MLflow store")
     rep.add_argument("benchmark", nargs="?", help="benchmark name (default: the most recent sweep's)")

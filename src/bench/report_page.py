@@ -23,8 +23,23 @@ table { border-collapse: collapse; } td, th { padding: 0.2rem 0.6rem; border-bot
 STYLE = BASE_STYLE + """
 body { max-width: 1100px; } table { font-size: 0.9rem; }
 figure { margin: 1.5rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { font-size: 0.9rem; color: #555; } .failed { color: #b2182b; }
+figcaption { font-size: 0.9rem; color: #555; } .failed, .missing { color: #b2182b; }
 """
+# Once the page has loaded, every figure is fetched (lazy ones too) and marked data-loaded="true" or
+# "false"; a figure whose file is missing gets a visible note. Headless Chromium reads the marks in
+# the tests (bench.browser.rendered_dom), so "every figure shows" is checked, not assumed.
+FIGURE_CHECK = """<script>
+window.addEventListener("load", async () => {
+  for (const img of document.images) {
+    img.loading = "eager";
+    if (!img.complete) await new Promise(done => { img.onload = img.onerror = done; });
+    const ok = img.naturalWidth > 0;
+    img.dataset.loaded = String(ok);
+    if (!ok) img.insertAdjacentHTML("afterend", `<p class="missing">figure not found: ${img.getAttribute("src")}</p>`);
+  }
+  document.body.dataset.figuresChecked = "true";
+});
+</script>"""
 SECTIONS = (("Trade-off", "tradeoff_"), ("Use cases", "use_cases"), ("Fairness across subgroups", "fairness_subgroups"),
             ("Subgroup representation", "fairness_representation"), ("Cost", "cost_vs_quality"),
             ("Heatmaps per family", "heatmap_"),
@@ -83,7 +98,7 @@ def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: p
         parts.append("<h2>Other tables</h2><ul>" + "".join(
             f"<li><a href='{html.escape(p.relative_to(results_dir).as_posix())}'>"
             f"{html.escape(p.name)}</a></li>" for p in tables) + "</ul>")
-    parts.append("</body></html>")
+    parts.append(f"{FIGURE_CHECK}</body></html>")
     return "\n".join(parts)
 
 
