@@ -24,7 +24,7 @@ timeout_s: 300
 
 def test_notebook_parameters_are_documented_for_papermill():
     inferred = papermill.inspect_notebook(str(NOTEBOOK))
-    expected = set(Cell("b", "pima", {}, "marginals", {}, 0).notebook_parameters()) | {"run_id", "tracking_uri"}
+    expected = set(Cell("b", "pima", {}, "marginals", {}, 0).notebook_parameters()) | {"run_id", "tracking_uri", "outbox"}
     assert set(inferred) == expected
     for name, parameter in inferred.items():
         assert parameter["help"], f"parameter {name} has no help text"

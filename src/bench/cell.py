@@ -7,11 +7,13 @@ use outside a notebook (tests, scripts).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from bench import datasets, generators, metrics, tracking
+from bench import outbox as bench_outbox
 from bench.config import Cell
 from bench.cost import measure
 from bench.datasets.splits import Split
@@ -142,12 +144,17 @@ def cell_params(cell: Cell, synthesis: Synthesis | None = None) -> dict[str, Any
     }
 
 
-def log(cell: Cell, scores: Scorecard, run_id: str, tracking_uri: str, synthesis: Synthesis | None = None) -> None:
+def log(cell: Cell, scores: Scorecard, run_id: str, tracking_uri: str, synthesis: Synthesis | None = None,
+        outbox: str = "") -> None:
     """Log the cell into its MLflow run (created by the runner); does nothing without a run id.
 
-    Metrics without a value are logged as tags ``unavailable.<metric>`` holding the reason.
+    Metrics without a value are logged as tags ``unavailable.<metric>`` holding the reason. With
+    ``outbox`` (set by the runner), the results are written to that folder instead and the runner
+    logs them once the notebook has ended (``bench.outbox``): the kernel never imports MLflow.
     """
-    if run_id:
+    if outbox:
+        bench_outbox.write(Path(outbox), cell_params(cell, synthesis), scores.results, scores.unavailable)
+    elif run_id:
         tracking.log_cell_results(tracking_uri or tracking.default_tracking_uri(), run_id,
                                   cell_params(cell, synthesis), scores.results, scores.unavailable)
 

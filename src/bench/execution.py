@@ -9,7 +9,9 @@ however it ended.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,20 +103,44 @@ def execute(job: Job, output: Path) -> str:
 
     watchdog = CellWatchdog(job.limits)
     cwd = NOTEBOOK.parent if NOTEBOOK.parent.is_dir() else None
+    box = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
     error = ""
     try:
         papermill.execute_notebook(
-            nbformat.reads(job.notebook_text, as_version=4), str(output), parameters=job.parameters(),
+            nbformat.reads(job.notebook_text, as_version=4), str(output),
+            parameters={**job.parameters(), "outbox": str(box)},
             kernel_name=ensure_kernel(job.threads), execution_timeout=job.limits.timeout_s + BACKSTOP_S,
             progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None,
-            kernel_manager_class=watched_kernel_manager(watchdog))
+            kernel_manager_class=watched_kernel_manager(watchdog),
+            shutdown_kernel="immediate")  # the notebook has ended and saved: no need to wait for a clean exit
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # a dead kernel, a timeout: the cell fails, the sweep goes on
         error = f"{type(exc).__name__}: {exc}"
     finally:
         watchdog.stop()
-    return watchdog.reason(error) if error else ""
+    try:
+        if error:
+            return watchdog.reason(error)
+        return log_outbox(job, box)
+    finally:
+        shutil.rmtree(box, ignore_errors=True)
 
 
-__all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "make_job"]
+def log_outbox(job: Job, box: Path) -> str:
+    """Log what the cell's notebook wrote to ``box`` into its MLflow run; '' or the error text.
+
+    Only when the job has a run: a notebook run without one (a hand-run notebook) logs nothing.
+    """
+    from bench import outbox, tracking
+
+    if not job.run_id:
+        return ""
+    try:
+        tracking.log_cell_results(job.tracking_uri, job.run_id, *outbox.read(box))
+    except Exception as exc:  # the cell's numbers did not reach MLflow: it failed
+        return f"MLflow logging failed: {type(exc).__name__}: {exc}"
+    return ""
+
+
+__all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "log_outbox", "make_job"]

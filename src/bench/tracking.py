@@ -136,7 +136,7 @@ def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], res
                 metrics.append(Metric(f"{result.name}.{suffix}", float(bound), 0, 0))
     tags = [RunTag(f"{UNAVAILABLE_TAG}.{u.name}", f"{u.status}: {u.reason}"[:4000]) for u in unavailable]
     tags += [RunTag(key, str(value)[:4000]) for result in results for key, value in result.tags.items()]
-    client.log_batch(run_id, metrics=metrics, params=[Param(k, _param_text(v)) for k, v in params.items()], tags=tags)
+    client.log_batch(run_id, metrics=metrics, params=[Param(k, param_text(v)) for k, v in params.items()], tags=tags)
     with tempfile.TemporaryDirectory() as tmp:
         written = 0
         for result in results:
@@ -359,7 +359,13 @@ def quiet_downloads() -> Iterator[None]:
             os.environ[PROGRESS_BAR_VARIABLE] = previous
 
 
-def _param_text(value: Any) -> str:
+def param_text(value: Any) -> str:
+    """How a param value is stored in MLflow: JSON (sorted keys) for dicts and lists, else ``str``.
+
+    Example:
+        >>> param_text({"b": 1, "a": [2]}), param_text(0.5)
+        ('{"a": [2], "b": 1}', '0.5')
+    """
     return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
 
 
