@@ -67,12 +67,20 @@ def _run(page: Path, *arguments: str) -> str:
     return done.stdout
 
 
-def _written(tmp: Path, out: Path, what: str) -> Path:
-    """Move Chromium's output file into place (atomically), or raise when it wrote nothing."""
-    if not tmp.is_file() or tmp.stat().st_size == 0:
-        raise BenchError(f"Chromium wrote no {what} for {out.name}")
-    os.replace(tmp, out)
-    return out
+def _render_to_file(page: Path, out: Path, what: str, *arguments: str) -> Path:
+    """Run Chromium with ``arguments`` (each may hold ``{file}``, where Chromium writes) and move its
+    output to ``out`` atomically; a BenchError when it wrote nothing. Nothing half-written is left."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.partial{out.suffix}")
+    try:
+        _run(page, *(argument.format(file=tmp) for argument in arguments), f"--virtual-time-budget={SETTLE_MS}")
+        if not tmp.is_file() or tmp.stat().st_size == 0:
+            raise BenchError(f"Chromium wrote no {what} for {out.name}")
+        os.replace(tmp, out)
+        return out
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def print_to_pdf(page: Path, out: Path) -> Path:
@@ -85,26 +93,12 @@ def print_to_pdf(page: Path, out: Path) -> Path:
         >>> find_chromium() is None or print_to_pdf(folder / "a.html", folder / "a.pdf").read_bytes()[:4] == b"%PDF"
         True
     """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
-        _run(page, f"--print-to-pdf={tmp}", "--no-pdf-header-footer", f"--virtual-time-budget={SETTLE_MS}")
-        return _written(tmp, out, "PDF")
-    finally:
-        tmp.unlink(missing_ok=True)
+    return _render_to_file(page, out, "PDF", "--print-to-pdf={file}", "--no-pdf-header-footer")
 
 
 def screenshot(page: Path, out: Path, width: int = 1280, height: int = 2400) -> Path:
     """A PNG of the top ``width`` x ``height`` pixels of the page as a browser shows it."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial.png")
-    try:
-        _run(page, f"--screenshot={tmp}", f"--window-size={width},{height}", f"--virtual-time-budget={SETTLE_MS}")
-        return _written(tmp, out, "screenshot")
-    finally:
-        tmp.unlink(missing_ok=True)
+    return _render_to_file(page, out, "screenshot", "--screenshot={file}", f"--window-size={width},{height}")
 
 
 def rendered_dom(page: Path) -> str:

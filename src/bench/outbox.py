@@ -15,11 +15,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from bench.errors import BenchError
 from bench.metrics.base import MetricResult, Unavailable
-from bench.tracking import param_text
+from bench.tracking import param_text, write_details
 
 RESULTS_FILE = "results.json"
 DETAILS = "details"
@@ -38,19 +36,17 @@ def write(folder: Path, params: dict[str, Any], results: list[MetricResult], una
         >>> box = Path(tempfile.mkdtemp())
         >>> _ = write(box, {"seed": 0}, [MetricResult("utility.tstr_auroc", 0.8, 0.7, 0.9, tags={"k": "v"})],
         ...           [Unavailable("fairness.vanished_subgroups", "no sensitive attribute")])
-        >>> params, results, unavailable = read(box)
-        >>> params, results[0].ci_high, results[0].tags, unavailable[0].status
-        ({'seed': '0'}, 0.9, {'k': 'v'}, 'not applicable')
+        >>> params, results, unavailable, details = read(box)
+        >>> params, results[0].ci_high, results[0].tags, unavailable[0].status, details.name
+        ({'seed': '0'}, 0.9, {'k': 'v'}, 'not applicable', 'details')
     """
     folder = Path(folder)
-    (folder / DETAILS).mkdir(parents=True, exist_ok=True)
-    for result in results:
-        if result.details is not None:
-            result.details.to_csv(folder / DETAILS / f"{result.name}.csv", index=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_details(results, folder / DETAILS)  # the same CSV files log_cell_results would write
     payload = {
         "params": {key: param_text(value) for key, value in params.items()},  # as MLflow stores them
         "results": [{"name": r.name, "value": float(r.value), "ci_low": _number(r.ci_low), "ci_high": _number(r.ci_high),
-                     "tags": dict(r.tags), "details": r.details is not None} for r in results],
+                     "tags": dict(r.tags)} for r in results],
         "unavailable": [{"name": u.name, "reason": u.reason, "failed": u.failed} for u in unavailable],
     }
     partial = folder / f".{RESULTS_FILE}.partial"
@@ -59,23 +55,19 @@ def write(folder: Path, params: dict[str, Any], results: list[MetricResult], una
     return folder / RESULTS_FILE
 
 
-def _text_table(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def read(folder: Path) -> tuple[dict[str, Any], list[MetricResult], list[Unavailable]]:
-    """``(params, results, unavailable)`` from an outbox written by ``write``; a BenchError when it is
-    missing or incomplete (the cell ended before logging)."""
+def read(folder: Path) -> tuple[dict[str, Any], list[MetricResult], list[Unavailable], Path]:
+    """``(params, results, unavailable, details folder)`` from an outbox written by ``write``, the
+    arguments of ``tracking.log_cell_results`` after the run id; a BenchError when it is missing or
+    incomplete (the cell ended before logging). The details tables stay the CSV files the kernel wrote.
+    """
     path = Path(folder) / RESULTS_FILE
     if not path.is_file():
         raise BenchError(f"the cell wrote no results to {folder} (the notebook ended before its logging step)")
     payload = json.loads(path.read_text(encoding="utf-8"))
-    # Details tables are read as text, so that logging writes back exactly the CSV the kernel wrote.
-    results = [MetricResult(item["name"], item["value"], item["ci_low"], item["ci_high"],
-                            _text_table(Path(folder) / DETAILS / f"{item['name']}.csv") if item["details"] else None,
-                            item["tags"]) for item in payload["results"]]
+    results = [MetricResult(item["name"], item["value"], item["ci_low"], item["ci_high"], tags=item["tags"])
+               for item in payload["results"]]
     unavailable = [Unavailable(item["name"], item["reason"], item["failed"]) for item in payload["unavailable"]]
-    return payload["params"], results, unavailable
+    return payload["params"], results, unavailable, Path(folder) / DETAILS
 
 
 __all__ = ["read", "write"]

@@ -118,12 +118,23 @@ def start_cell(tracking_uri: str, experiment: str, parent_run_id: str, sweep_nam
     return run.info.run_id
 
 
+def write_details(results: list[MetricResult], folder: Path) -> int:
+    """Write each result's details table to ``folder/<metric>.csv`` (aggregates only); how many were written."""
+    tables = [result for result in results if result.details is not None]
+    if tables:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    for result in tables:
+        result.details.to_csv(Path(folder) / f"{result.name}.csv", index=False)
+    return len(tables)
+
+
 def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], results: list[MetricResult],
-                     unavailable: list[Unavailable] = ()) -> None:
+                     unavailable: list[Unavailable] = (), details_dir: Path | None = None) -> None:
     """Log a cell's params, metrics (with CI bounds) and details tables (aggregates only) into its run.
 
     A metric without a value gets the tag ``unavailable.<metric>``: its status and reason; a
-    result's own ``tags`` (e.g. ``privacy.verdict``) become run tags.
+    result's own ``tags`` (e.g. ``privacy.verdict``) become run tags. The details tables are the
+    results' own, or, with ``details_dir``, the CSV files already written there (``write_details``).
     """
     from mlflow.entities import Metric, Param, RunTag
 
@@ -138,13 +149,11 @@ def log_cell_results(tracking_uri: str, run_id: str, params: dict[str, Any], res
     tags += [RunTag(key, str(value)[:4000]) for result in results for key, value in result.tags.items()]
     client.log_batch(run_id, metrics=metrics, params=[Param(k, param_text(v)) for k, v in params.items()], tags=tags)
     with tempfile.TemporaryDirectory() as tmp:
-        written = 0
-        for result in results:
-            if result.details is not None:
-                result.details.to_csv(Path(tmp) / f"{result.name}.csv", index=False)
-                written += 1
-        if written:  # one call for the whole folder: a call per table cost about a second per cell
-            client.log_artifacts(run_id, tmp, artifact_path="details")
+        if details_dir is None:
+            details_dir = Path(tmp)
+            write_details(results, details_dir)
+        if any(Path(details_dir).glob("*.csv")):  # one call for the folder: one per table cost ~1 s per cell
+            client.log_artifacts(run_id, str(details_dir), artifact_path="details")
 
 
 def finish_cell(tracking_uri: str, run_id: str, status: str, error: str = "", notebook: Path | None = None) -> None:
