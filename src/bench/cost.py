@@ -82,6 +82,24 @@ def _energy_tracker() -> Any:
         return None
 
 
+def warm_energy_probe() -> bool:
+    """Run codecarbon's hardware probe once (about 1 s), which codecarbon then caches for this process
+    and its forked children; False when codecarbon cannot run here.
+
+    Example:
+        >>> isinstance(warm_energy_probe(), bool)
+        True
+    """
+    tracker = _energy_tracker()
+    if tracker is None:
+        return False
+    try:
+        tracker.stop()
+    except Exception:  # the probe ran; only its first reading failed
+        pass
+    return True
+
+
 def energy_method(tracker: Any) -> str:
     """``nvml`` with a GPU, ``rapl`` with CPU energy counters, else ``estimate``."""
     kinds = {type(device).__name__: getattr(device, "_mode", "") for device in getattr(tracker, "_hardware", [])}

@@ -1,14 +1,15 @@
-"""Execute one cell: Papermill runs ``notebooks/run_cell.ipynb`` in a fresh kernel, under a watchdog.
+"""Execute one cell: Papermill runs ``notebooks/run_cell.ipynb`` in a kernel of its own, under a watchdog.
 
 The same function runs in the runner's threads (local executor) and inside Ray workers (Ray
-executor), so a cell behaves the same wherever it runs: its own kernel process, threads capped to
-its share of the cores, killed past its time or memory limit, and its executed notebook kept
-however it ended.
+executor), so a cell behaves the same wherever it runs: its own kernel process (forked from a warm
+process, ``bench.forked_kernels``), threads capped to its share of the cores, killed past its time
+or memory limit, and its executed notebook kept however it ended.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench import forked_kernels
 from bench.watchdog import CellWatchdog, Limits, watched_kernel_manager
 
 if TYPE_CHECKING:
@@ -38,6 +40,20 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
                     "LOKY_MAX_CPU_COUNT")
 
 
+def _kernel_spec(threads: int | None) -> tuple[str, dict[str, Any]]:
+    """The name and ``kernel.json`` of the kernel for cells capped at ``threads`` (None: uncapped)."""
+    name, env, display = KERNEL_NAME, dict(KERNEL_ENV), "health-synth-bench (.venv)"
+    if threads is not None:
+        name, display = f"{KERNEL_NAME}-{threads}t", f"health-synth-bench (.venv, {threads} threads per cell)"
+        env.update({variable: str(threads) for variable in THREAD_VARIABLES})
+    return name, {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": display, "language": "python", "env": env,
+        "metadata": {"debugger": True},
+    }
+
+
 def ensure_kernel(threads: int | None = None) -> str:
     """Write a Jupyter kernel spec that runs this interpreter (idempotent) and return its name.
 
@@ -51,21 +67,34 @@ def ensure_kernel(threads: int | None = None) -> str:
         >>> ensure_kernel(threads=2)
         'health-synth-bench-2t'
     """
-    name, env, display = KERNEL_NAME, dict(KERNEL_ENV), "health-synth-bench (.venv)"
-    if threads is not None:
-        name, display = f"{KERNEL_NAME}-{threads}t", f"health-synth-bench (.venv, {threads} threads per cell)"
-        env.update({variable: str(threads) for variable in THREAD_VARIABLES})
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.log_level=ERROR"],
-        "display_name": display, "language": "python", "env": env,
-        "metadata": {"debugger": True},
-    }
+    name, spec = _kernel_spec(threads)
     path = Path(sys.prefix) / "share" / "jupyter" / "kernels" / name / "kernel.json"
     if not path.is_file() or json.loads(path.read_text()) != spec:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(spec, indent=1))
     return name
+
+
+def prestart(threads: int | None) -> forked_kernels.KernelForkServer | None:
+    """Start now the fork server that cells with ``threads`` will get their kernels from, so that it
+    warms up while the runner sets up (a new MLflow store alone takes about 2 s); None where
+    kernels are not forked (``BENCH_FORK_KERNELS=0``, not Linux).
+
+    Servers are keyed by the environment jupyter_client gives the kernel: this process's with the
+    kernel spec's on top, less ``PYTHONEXECUTABLE`` (which jupyter_client drops for Python kernels).
+
+    Example:
+        >>> import os; os.environ["BENCH_FORK_KERNELS"] = "0"
+        >>> prestart(threads=1) is None
+        True
+        >>> del os.environ["BENCH_FORK_KERNELS"]
+    """
+    if not forked_kernels.enabled():
+        return None
+    ensure_kernel(threads)
+    env = {**os.environ, **_kernel_spec(threads)[1]["env"]}
+    env.pop("PYTHONEXECUTABLE", None)
+    return forked_kernels.server_for(env, str(NOTEBOOK.parent))
 
 
 @dataclass(frozen=True)
@@ -143,4 +172,4 @@ def log_outbox(job: Job, box: Path) -> str:
     return ""
 
 
-__all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "log_outbox", "make_job"]
+__all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "log_outbox", "make_job", "prestart"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from bench.errors import BenchError
-from bench.execution import Job, execute
+from bench.execution import Job, execute, prestart
 from bench.watchdog import abort_all
 
 if TYPE_CHECKING:
@@ -68,6 +68,10 @@ class LocalExecutor:
 
     def cpus(self) -> int:
         return os.cpu_count() or 1
+
+    def prepare(self, threads: int | None) -> None:
+        """Warm the kernels of cells capped at ``threads`` ahead of the first cell (``execution.prestart``)."""
+        prestart(threads)
 
     def run(self, cells: list[Cell], workers: int, threads: int, start: Start, finish: Finish) -> None:
         def one(cell: Cell) -> None:
@@ -125,6 +129,9 @@ class RayExecutor:
         import ray
 
         return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+    def prepare(self, threads: int | None) -> None:
+        """Nothing ahead: each Ray worker warms its own kernels with its first cell."""
 
     def run(self, cells: list[Cell], workers: int, threads: int, start: Start, finish: Finish) -> None:
         import ray

@@ -22,6 +22,8 @@ from typing import Any
 
 import psutil
 
+from bench import forked_kernels
+
 SAMPLE_INTERVAL_S = 0.1
 _LIVE: set["CellWatchdog"] = set()  # watchdogs of the cells running in this process, for abort_all
 _LIVE_LOCK = threading.Lock()
@@ -83,14 +85,14 @@ class CellWatchdog:
         self.started = time.monotonic()  # the cell's clock starts before its kernel does
         self.peak_mb = 0.0
         self._killed_for = ""
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen | forked_kernels.ForkedKernel | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with _LIVE_LOCK:  # live from the start: an abort before the kernel is up kills it once it is
             _LIVE.add(self)
 
-    def attach(self, process: subprocess.Popen) -> None:
-        """Start watching ``process`` (the kernel, launched by the kernel manager)."""
+    def attach(self, process: subprocess.Popen | forked_kernels.ForkedKernel) -> None:
+        """Start watching ``process`` (the kernel, launched or forked by the kernel manager)."""
         self._process = process
         self._thread = threading.Thread(target=self._watch, name=f"watchdog-{process.pid}", daemon=True)
         self._thread.start()
@@ -179,8 +181,11 @@ def watched_kernel_manager(watchdog: CellWatchdog) -> type:
     Papermill passes it on to nbclient (``kernel_manager_class``). Its kernels talk over Unix
     sockets (``ipc``) instead of TCP ports: with TCP, the client picks ports that are free a moment
     before the kernel binds them, and with cells starting side by side (and Ray holding ports of its
-    own) a kernel died at start with "Address already in use" in one CI run.
+    own) a kernel died at start with "Address already in use" in one CI run. Unless
+    ``BENCH_FORK_KERNELS=0``, the kernel is forked from a warm process (``bench.forked_kernels``).
     """
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum
 
@@ -191,6 +196,9 @@ def watched_kernel_manager(watchdog: CellWatchdog) -> type:
             # A folder of its own for the kernel's sockets: no two kernels ever pick the same name.
             self._socket_dir = tempfile.mkdtemp(prefix="bench-kernel-")
             self.ip = os.path.join(self._socket_dir, "kernel")
+            if self.provisioner is None and forked_kernels.enabled():
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = forked_kernels.provisioner(self)
             await super().start_kernel(**kwargs)
             process = getattr(self.provisioner, "process", None)
             if process is not None:
