@@ -122,16 +122,6 @@ def test_a_generator_with_only_failures_is_never_best():
     assert bold(report.comparison_table(make_runs(values), AUROC)) == {("b", "pima")}
 
 
-def test_generator_colours_are_stable_and_distinct():
-    names = ["marginals", "ctgan[epochs=100]", "bayesian_network", "copy", "tvae"]
-    colours = report.generator_colours(names)
-    assert colours == report.generator_colours(list(reversed(names))) == report.generator_colours(names + names[:2])
-    assert len(set(colours.values())) == len(names)
-    assert all(len(c) == 3 and all(0 <= v <= 1 for v in c) for c in colours.values())
-    many = report.generator_colours([f"g{i:02d}" for i in range(20)])
-    assert len(set(many.values())) == 20
-
-
 def test_style_is_applied_only_inside_the_block():
     import matplotlib
 

@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bench.report import FINISHED, generator_colours, report_style, save_figure
+from bench.colours import generator_colours
+from bench.report import FINISHED, report_style, save_figure
 
 QUALITY = "utility.tstr_gap"
 COSTS = (("cost.fit_wall_s", "fit time (s)"), ("cost.energy_kwh_per_1k_rows", "energy per 1,000 rows (kWh)"))

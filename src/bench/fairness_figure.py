@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bench.report import generator_colours, panel_axes, panel_grid, report_style, save_figure
+from bench.colours import generator_colours
+from bench.report import panel_axes, panel_grid, report_style, save_figure
 
 SUBGROUP_DETAILS = "fairness.worst_subgroup_gap"
 REPRESENTATION_DETAILS = "fairness.representation_ratio_min"

@@ -14,7 +14,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bench.report import generator_colours, report_style
+from bench.colours import generator_colours
+from bench.report import report_style
 
 NEEDED = ("generator", "attack", "attack_rate", "control_rate", "baseline_rate", "risk", "risk_ci_low", "risk_ci_high",
           "trusted")

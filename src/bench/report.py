@@ -3,8 +3,8 @@
 Everything here is a pure function of that table (see ``bench.tracking.runs_table``) and the
 metrics' declared meaning (``MetricSpec``): summaries over seeds with Student-t 95% intervals,
 wide comparison tables with the best generator per dataset in bold, and figures in one shared
-style with one stable colour per generator. Failed cells are always counted and shown, never
-dropped silently.
+style with one stable colour per generator (``bench.colours``). Failed cells are always counted
+and shown, never dropped silently.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 from scipy.special import stdtrit
 
+from bench.colours import generator_colours
 from bench.errors import BenchError
 from bench.metrics.base import FAMILIES, MetricSpec
 
@@ -33,8 +33,6 @@ SUMMARY_COLUMNS = ("dataset", "generator", "cells", "n", "failed", "mean", "std"
 CONFIDENCE = 0.95
 FINISHED = "FINISHED"
 
-# Okabe & Ito (2008), colour-blind safe; yellow and black last (yellow is faint on white).
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
 STYLE: dict[str, object] = {
     "font.size": 9,
     "axes.titlesize": 10,
@@ -336,22 +334,6 @@ def write_tables(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path) -> 
 
 
 # --------------------------------------------------------------------------------------------- style
-
-
-def generator_colours(generators: list[str]) -> dict[str, tuple[float, float, float]]:
-    """One RGB colour per generator, assigned in sorted-name order: Okabe-Ito first, then tab20.
-
-    The same set of generators always gets the same colours, whatever order they are given in.
-    Beyond 28 generators colours repeat.
-
-    Example:
-        >>> colours = generator_colours(["marginals", "copy"])
-        >>> colours == generator_colours(["copy", "marginals"]), colours["copy"] != colours["marginals"]
-        (True, True)
-    """
-    palette = [to_rgb(c) for c in OKABE_ITO]
-    palette += [tuple(c) for c in matplotlib.colormaps["tab20"].colors]
-    return {name: palette[i % len(palette)] for i, name in enumerate(sorted(set(generators)))}
 
 
 def merged_style(overrides: dict[str, object] | None = None) -> dict[str, object]:

@@ -13,10 +13,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bench.colours import generator_colours
 from bench.metrics.base import MetricSpec
-from bench.report import (
-    FAILED_COLOUR, generator_colours, panel_axes, panel_grid, report_style, save_figure, summarise,
-)
+from bench.report import FAILED_COLOUR, panel_axes, panel_grid, report_style, save_figure, summarise
 
 RISK = "privacy.max_risk"
 UTILITY = "utility.tstr_gap"

@@ -19,7 +19,8 @@ from bench.datasets.explore import (SMALL_CELL_K, format_share, is_numeric_kind,
                                     suppress_share, suppressed_label)
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_sizes
 from bench.errors import BenchError
-from bench.report import OKABE_ITO, report_style
+from bench.colours import OKABE_ITO
+from bench.report import report_style
 
 TAIL = 0.01
 MAX_BINS = 30
