@@ -190,6 +190,42 @@ def test_plot_marks_failed_cells_and_labels_the_goal(runs):
     assert [t.get_text() for t in axes[0].get_xticklabels()] == sorted(GENERATORS)
 
 
+def legend_inside_figure(fig):
+    """Whether the figure's legend, as drawn, lies within the figure's edges."""
+    fig.draw_without_rendering()
+    (legend,) = fig.legends
+    box, page = legend.get_window_extent(), fig.bbox
+    return page.x0 <= box.x0 and box.x1 <= page.x1
+
+
+def test_the_legend_is_never_cut_off_at_the_figure_edges(runs):
+    with_reference = MetricSpec(AUROC.name, goal="maximize", range=(0.0, 1.0), description="d",
+                                reference="utility.trtr_auroc")
+    runs = runs.assign(**{"utility.trtr_auroc": 0.9})
+    pima = runs[runs["dataset"] == "pima"]
+    for shown in (runs, pima, pima[pima["generator"] == "marginals"]):  # two panels, one, one of one generator
+        with report.report_style():
+            fig = report.plot_metric(shown, with_reference)
+        assert legend_inside_figure(fig), f"{shown[['dataset', 'generator']].nunique().tolist()} datasets, generators"
+
+
+def test_a_legend_takes_as_many_columns_as_fit_and_widens_the_figure_only_when_one_does_not():
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    short = [Line2D([], [], label=f"g{i}") for i in range(4)]
+    fig = Figure(figsize=(6, 3), layout="constrained")
+    legend = report.figure_legend(fig, short)
+    assert fig.get_figwidth() == 6 and legend_inside_figure(fig)
+    rows = {round(text.get_window_extent().y0) for text in legend.get_texts()}
+    assert len(rows) == 1, "four short entries in one row"
+    long = [Line2D([], [], label=f"a legend entry that is far too long for this narrow figure {i}") for i in range(3)]
+    narrow = Figure(figsize=(2, 3), layout="constrained")
+    legend = report.figure_legend(narrow, long)
+    assert narrow.get_figwidth() > 2 and legend_inside_figure(narrow)
+    assert len({round(text.get_window_extent().x0) for text in legend.get_texts()}) == 1, "one column"
+
+
 def test_figures_are_real_png_and_pdf(runs, tmp_path):
     paths = report.write_figures(runs, [AUROC, ABSENT, SHARE], tmp_path / "figures", dpi=60)
     assert [p.name for p in paths] == [

@@ -30,8 +30,12 @@ _TAB20 = [tuple(float(v) for v in c) for c in matplotlib.colormaps["tab20"].colo
 PALETTE: tuple[RGB, ...] = tuple([to_rgb(c) for c in OKABE_ITO] + _TAB20[0::2] + _TAB20[1::2])
 
 # The slot each built-in generator owns, in palette order (a test checks that every built-in has one).
+# The first eight take the Okabe-Ito colours so that those shown together most often differ most:
+# marginals orange, copy sky blue, bayesian_network green, tvae blue, ctgan vermillion, kanon purple;
+# the faint yellow and the black of reference marks (TRTR ticks, Pareto outlines) go to the rarer
+# ddpm and holdout.
 COLOUR_ORDER = (
-    "marginals", "copy", "kanon", "bayesian_network", "ctgan", "tvae", "ddpm", "holdout",
+    "marginals", "copy", "bayesian_network", "tvae", "ctgan", "kanon", "ddpm", "holdout",
     "gaussian_copula", "arf", "nflow", "rtvae", "adsgan", "pategan", "dpgan", "privbayes", "aim",
     "marginal_distributions",
 )

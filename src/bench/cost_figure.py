@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
-from bench.report import FINISHED, report_style, save_figure
+from bench.report import FINISHED, figure_legend, report_style, save_figure
 
 QUALITY = "utility.tstr_gap"
 COSTS = (("cost.fit_wall_s", "fit time (s)"), ("cost.energy_kwh_per_1k_rows", "energy per 1,000 rows (kWh)"))
@@ -61,7 +61,7 @@ def plot_cost(runs: pd.DataFrame) -> Figure:
         handles = [Line2D([], [], color=colours[g], marker="o", linestyle="", label=g) for g in sorted(colours)]
         handles += [Line2D([], [], color="#444444", marker=m, linestyle="", markerfacecolor="white", label=d)
                     for d, m in markers.items()]
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(6, len(handles)), frameon=False)
+        figure_legend(fig, handles)
     return fig
 
 

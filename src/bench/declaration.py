@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from bench.errors import BenchError
 from bench.metrics import METRICS
 from bench.metrics.cost import STAGES
-from bench.report import FAILED_COLOUR, report_style
+from bench.report import FAILED_COLOUR, figure_legend, report_style
 from bench.report_page import BASE_STYLE, write_text_atomically
 
 HEADLINE_FIDELITY = ("fidelity.univariate_similarity", "fidelity.pair_similarity", "fidelity.detection_auroc",
@@ -124,7 +124,7 @@ def subgroup_figure(subgroups: pd.DataFrame) -> Figure:
         ax.set_yticks(range(len(shown)), labels)
         ax.invert_yaxis()
         ax.set_xlabel("AUROC on the real holdout, per subgroup (95% CI)")
-        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
+        figure_legend(fig, *ax.get_legend_handles_labels(), max_cols=2)
         ax.grid(True, axis="x")
     return fig
 

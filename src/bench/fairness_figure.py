@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
-from bench.report import panel_axes, panel_grid, report_style, save_figure
+from bench.report import figure_legend, panel_axes, panel_grid, report_style, save_figure
 
 SUBGROUP_DETAILS = "fairness.worst_subgroup_gap"
 REPRESENTATION_DETAILS = "fairness.representation_ratio_min"
@@ -67,7 +67,7 @@ def plot_subgroups(details: pd.DataFrame) -> Figure:
             ax.grid(True, axis="x")
         handles = [Line2D([], [], color="black", marker="|", linestyle="", markersize=10, label="TRTR (real data)")]
         handles += [Line2D([], [], color=colours[g], marker="o", linestyle="", label=f"TSTR {g}") for g in sorted(colours)]
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False)
+        figure_legend(fig, handles, max_cols=4)
         fig.suptitle("Per-subgroup utility: models trained on synthetic data vs on real data (means over seeds)")
     return fig
 
@@ -92,7 +92,7 @@ def plot_representation(details: pd.DataFrame) -> Figure:
             ax.set_xlabel("synthetic share / real share")
             ax.grid(True, axis="x")
         handles = [Line2D([], [], color=colours[g], marker="o", linestyle="", label=g) for g in sorted(colours)]
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(5, len(handles)), frameon=False)
+        figure_legend(fig, handles, max_cols=5)
         fig.suptitle("Subgroup representation (0: the subgroup vanished; 1: as in the real data)")
     return fig
 

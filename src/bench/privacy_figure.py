@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
-from bench.report import report_style
+from bench.report import figure_legend, report_style
 
 NEEDED = ("generator", "attack", "attack_rate", "control_rate", "baseline_rate", "risk", "risk_ci_low", "risk_ci_high",
           "trusted")
@@ -70,5 +70,5 @@ def plot_attacks(details: pd.DataFrame, threshold: float) -> Figure:
         for ax in (rates, risks):
             ax.grid(True, axis="x")
         handles = [Line2D([], [], color=colours[g], marker="o", linestyle="", label=g) for g in generators]
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(5, len(handles)), frameon=False)
+        figure_legend(fig, handles, max_cols=5)
     return fig

@@ -13,13 +13,14 @@ import math
 import textwrap
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 from scipy.special import stdtrit
@@ -397,6 +398,34 @@ def panel_axes(fig: Figure, grid: tuple[int, int], used: int, **shared: bool) ->
     return axes
 
 
+LEGEND_MARGIN_IN = 0.2  # free width either side of a figure's legend
+
+
+def figure_legend(fig: Figure, handles: list[Any], labels: list[str] | None = None, max_cols: int = 6) -> Legend:
+    """The legend under a figure's panels, in as many columns (up to ``max_cols``) as fit across it.
+
+    Entries are measured as drawn (in the style in force), so none is cut off when the figure is
+    saved; where even one column is wider than the figure, the figure is widened to hold it.
+
+    Example:
+        >>> fig = Figure(figsize=(3, 2), layout="constrained")
+        >>> handles = [Line2D([], [], label=f"a rather long legend entry number {i}") for i in range(4)]
+        >>> legend = figure_legend(fig, handles)
+        >>> len(legend.get_texts()), fig.get_figwidth() > 3  # one column, wider than the figure was
+        (4, True)
+    """
+    labels = labels if labels is not None else [handle.get_label() for handle in handles]
+    for cols in range(max(1, min(max_cols, len(handles))), 0, -1):
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
+        width_in = legend.get_window_extent().width / fig.dpi
+        if cols == 1 or width_in <= fig.get_figwidth() - 2 * LEGEND_MARGIN_IN:
+            break
+        legend.remove()
+    if width_in > fig.get_figwidth() - 2 * LEGEND_MARGIN_IN:
+        fig.set_figwidth(width_in + 2 * LEGEND_MARGIN_IN)
+    return legend
+
+
 def _mark_failures(ax: Axes, x: int, row: pd.Series, top: float) -> None:
     """Note failed cells: all failed (or no value) mid-panel with an 'x'; some failed just above the data."""
     failed, cells = int(row["failed"]), int(row["cells"])
@@ -491,7 +520,7 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3,
         for ax in axes[::ncols]:
             ax.set_ylabel(f"{spec.name} {spec.arrow}\n({goal_text(spec)})")
         fig.suptitle(_figure_title(spec, width))
-        fig.legend(handles=_legend_handles(spec), loc="outside lower center", ncols=4, frameon=False)
+        figure_legend(fig, _legend_handles(spec), max_cols=4)
     return fig
 
 

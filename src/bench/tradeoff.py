@@ -15,7 +15,9 @@ from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
 from bench.metrics.base import MetricSpec
-from bench.report import FAILED_COLOUR, panel_axes, panel_grid, report_style, save_figure, summarise
+from bench.report import (
+    FAILED_COLOUR, figure_legend, panel_axes, panel_grid, report_style, save_figure, summarise,
+)
 
 RISK = "privacy.max_risk"
 UTILITY = "utility.tstr_gap"
@@ -95,8 +97,7 @@ def plot_tradeoff(runs: pd.DataFrame, risk: MetricSpec, utility: MetricSpec, thr
         handles += [Line2D([], [], color="#555555", linestyle="--", label=f"risk threshold {threshold:g}"),
                     Line2D([], [], color="#222222", linestyle="-", linewidth=0.8, label="Pareto front"),
                     Line2D([], [], color=FAILED_COLOUR, marker="x", linestyle="", label="failed cells")]
-        columns = max(1, min(6, len(handles), int(figsize[0] / 1.3)))  # about 1.3 in per legend entry
-        fig.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False)
+        figure_legend(fig, handles)
     return fig
 
 

@@ -20,7 +20,7 @@ from bench.datasets.explore import (SMALL_CELL_K, format_share, is_numeric_kind,
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_sizes
 from bench.errors import BenchError
 from bench.colours import OKABE_ITO
-from bench.report import report_style
+from bench.report import figure_legend, report_style
 
 TAIL = 0.01
 MAX_BINS = 30
@@ -201,9 +201,8 @@ def plot_distributions(frame: pd.DataFrame, card: DatasetCard, columns: list[str
         else:
             fig.suptitle(f"{card.title}: real (filled) and synthetic (orange) distributions, on bins of at least "
                          f"{k} real rows")
-            fig.legend(handles=[Patch(color=BAR_COLOUR, alpha=0.75, label="real"),
-                                Patch(color=SYNTHETIC_COLOUR, label="synthetic")],
-                       loc="outside lower center", ncols=2, frameon=False)
+            figure_legend(fig, [Patch(color=BAR_COLOUR, alpha=0.75, label="real"),
+                                Patch(color=SYNTHETIC_COLOUR, label="synthetic")], max_cols=2)
     return fig
 
 
