@@ -2,6 +2,8 @@
 
 import itertools
 
+from matplotlib.colors import to_rgb
+
 from bench.colours import COLOUR_ORDER, PALETTE, OKABE_ITO, base_generator, generator_colours
 from bench.generators.registry import GENERATORS, TEST_BUDGETS
 
@@ -23,8 +25,7 @@ def test_every_built_in_generator_owns_a_distinct_slot_and_the_default_ones_are_
     assert len(set(PALETTE)) == len(PALETTE) > len(COLOUR_ORDER)
     colours = generator_colours(sorted(built_ins))
     assert len(set(colours.values())) == len(built_ins)
-    okabe_ito = {tuple(int(round(255 * v)) for v in colours[base_generator(g)]) for g in DEFAULT_GENERATORS}
-    assert okabe_ito <= {tuple(int(h[i:i + 2], 16) for i in (1, 3, 5)) for h in OKABE_ITO}
+    assert {colours[base_generator(g)] for g in DEFAULT_GENERATORS} <= {to_rgb(h) for h in OKABE_ITO}
 
 
 def test_variants_of_one_generator_are_shades_of_its_colour_and_all_differ():
@@ -38,8 +39,9 @@ def test_variants_of_one_generator_are_shades_of_its_colour_and_all_differ():
 
 
 def test_labels_of_no_built_in_generator_share_the_free_slots_and_stay_distinct():
-    plugins = [f"plugin_{i:02d}" for i in range(12)]
+    free = len(PALETTE) - len(COLOUR_ORDER)
+    plugins = [f"plugin_{i:02d}" for i in range(free + 2)]
     colours = generator_colours(plugins + ["ctgan", "copy"])
-    assert len(set(colours[p] for p in plugins[:len(PALETTE) - len(COLOUR_ORDER)])) == len(PALETTE) - len(COLOUR_ORDER)
-    assert not {colours[p] for p in plugins[:10]} & set(PALETTE[:len(COLOUR_ORDER)]), "built-ins keep their own slots"
+    assert len({colours[p] for p in plugins[:free]}) == free
+    assert not {colours[p] for p in plugins} & set(PALETTE[:len(COLOUR_ORDER)]), "built-ins keep their own slots"
     assert all(len(c) == 3 and all(0 <= v <= 1 for v in c) for c in colours.values())

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import matplotlib
@@ -83,7 +84,7 @@ def generator_colours(generators: list[str]) -> dict[str, RGB]:
     by_base: dict[str, list[str]] = {}
     for label in sorted(set(generators)):
         by_base.setdefault(base_generator(label), []).append(label)
-    free = iter([colour for i, colour in enumerate(PALETTE) if i >= len(COLOUR_ORDER)] * (1 + len(by_base)))
+    free = itertools.cycle(PALETTE[len(COLOUR_ORDER):])  # the slots no built-in owns, reused past the last
     colours: dict[str, RGB] = {}
     for base, labels in sorted(by_base.items()):
         colour = PALETTE[COLOUR_ORDER.index(base)] if base in COLOUR_ORDER else next(free)

@@ -415,14 +415,15 @@ def figure_legend(fig: Figure, handles: list[Any], labels: list[str] | None = No
         (4, True)
     """
     labels = labels if labels is not None else [handle.get_label() for handle in handles]
+    room_in = fig.get_figwidth() - 2 * LEGEND_MARGIN_IN
     for cols in range(max(1, min(max_cols, len(handles))), 0, -1):
         legend = fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
         width_in = legend.get_window_extent().width / fig.dpi
-        if cols == 1 or width_in <= fig.get_figwidth() - 2 * LEGEND_MARGIN_IN:
-            break
-        legend.remove()
-    if width_in > fig.get_figwidth() - 2 * LEGEND_MARGIN_IN:
-        fig.set_figwidth(width_in + 2 * LEGEND_MARGIN_IN)
+        if width_in <= room_in:
+            return legend
+        if cols > 1:
+            legend.remove()
+    fig.set_figwidth(width_in + 2 * LEGEND_MARGIN_IN)  # even one column is wider than the figure
     return legend
 
 
