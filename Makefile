@@ -11,7 +11,8 @@ RESULTS ?= results
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-TRACKING_URI ?= sqlite:///$(abspath $(RESULTS))/mlflow.db
+# The store `make ui` and `make report` read: $MLFLOW_TRACKING_URI when set (as `bench` itself does), else RESULTS's.
+TRACKING_URI ?= $(or $(MLFLOW_TRACKING_URI),sqlite:///$(abspath $(RESULTS))/mlflow.db)
 
 .PHONY: help setup bench bench-quick test lab ui report clean lock
 
@@ -48,7 +49,8 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup ## Open JupyterLab on notebooks/ (results/runs/ holds the executed cells)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
-ui: setup ## Start the MLflow UI on http://127.0.0.1:5000 (PORT=... to change)
+ui: setup ## Start the MLflow UI on http://127.0.0.1:5000 (PORT=..., RESULTS=... to change)
+	@case "$(TRACKING_URI)" in http://*|https://*) echo "$(TRACKING_URI) is a tracking server: open it in a browser"; exit 0;; esac; \
 	$(BIN)/mlflow ui --backend-store-uri $(TRACKING_URI) --host 127.0.0.1 --port $(PORT)
 
 report: setup ## Rebuild tables and figures from the MLflow store

@@ -37,7 +37,7 @@ def test_pima_card_declares_missing_zeros_and_age_bands():
     ({"sensitive": {"x": {"bins": [0, 10, 20], "labels": ["low"]}}}, "needs 2 labels, got 1"),
     ({"source": {"files": [{"name": "f.csv", "sha256": "abc"}]}}, "must be 64 hex digits"),
     ({"rules": ["x >> > 0"]}, "rules[0] does not parse: 'x >> > 0'"),
-    ({"rules": ["z > 0"]}, "rules[0] 'z > 0' uses unknown column(s) ['z']"),
+    ({"rules": ["z > 0"]}, "rules[0] 'z > 0' uses unknown column 'z': not among the card's columns"),
     ({"cleaning": [{"rule": "x > 0"}]}, "cleaning[0] needs 'rule'"),
     ({"excluded": {"x": {"type": "numerical", "reason": "r"}}}, "excluded column 'x' is also in 'columns'"),
     ({"excluded": {"t": {"type": "float", "reason": "r"}}}, "excluded.t.type is 'float'"),

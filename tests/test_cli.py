@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -157,8 +158,8 @@ def test_validate_a_shipped_card_against_the_mirror(capsys, mirror):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["nope.yaml"], "dataset card not found: nope.yaml"),
-    (["CARD", "--file", "nope.csv"], "data file not found: nope.csv"),
+    (["nope.yaml"], "dataset card not found: {cwd}/nope.yaml"),  # paths made absolute where the command starts
+    (["CARD", "--file", "nope.csv"], "data file not found: {cwd}/nope.csv"),
     (["BADYAML"], "not valid YAML"),
 ])
 def test_validate_unusable_input_exits_2(tmp_path, capsys, args, message):
@@ -166,7 +167,7 @@ def test_validate_unusable_input_exits_2(tmp_path, capsys, args, message):
     (tmp_path / "bad.yaml").write_text("name: [unclosed")
     args = [{"CARD": str(card), "BADYAML": str(tmp_path / "bad.yaml")}.get(a, a) for a in args]
     assert main(["datasets", "validate", *args]) == 2
-    assert message in capsys.readouterr().err
+    assert message.format(cwd=Path.cwd()) in capsys.readouterr().err
 
 
 def test_validate_a_card_whose_file_is_not_offline_exits_2(tmp_path, capsys, monkeypatch):

@@ -98,3 +98,38 @@ def test_shipped_benchmarks_are_valid():
     from bench import generators
 
     assert {g for g, _ in paper.generators} >= set(generators.names()) - {"marginal_distributions"}
+
+
+def test_your_own_data_goes_by_its_card_name_and_options_show_only_where_names_clash(tmp_path):
+    from bench.config import dataset_labels
+
+    for folder, name in (("a", "ward"), ("b", "ward"), ("c", "clinic")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.csv").write_text("age,y\n50,1\n")
+        (tmp_path / folder / "card.yaml").write_text(
+            f"name: {name}\nfamily: other\ntitle: t\nlicence: private\ncitation: internal\ntarget: y\n"
+            "positive_label: 1\ncolumns: {age: numerical, y: categorical}\n")
+
+    def entry(folder, file="x.csv"):
+        return ("user_csv", {"path": str(tmp_path / folder / file), "card": str(tmp_path / folder / "card.yaml")})
+
+    assert dataset_labels((entry("a"), entry("c"), ("pima", {}))) == ("ward", "clinic", "pima")
+    (tmp_path / "a" / "y.csv").write_text("age,y\n50,1\n")
+    assert dataset_labels((entry("a"), entry("a", "y.csv"))) == ('ward[file="x.csv"]', 'ward[file="y.csv"]')
+    clash = dataset_labels((entry("a"), entry("b")))  # same card name, same file name: every option
+    assert len(set(clash)) == 2 and all(label.startswith("user_csv[card=") for label in clash)
+
+
+def test_user_csv_paths_in_a_benchmark_file_are_relative_to_that_file(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "ward.csv").write_text("age,y\n50,1\n")
+    (tmp_path / "data" / "ward.yaml").write_text(
+        "name: ward\nfamily: other\ntitle: t\nlicence: private\ncitation: internal\ntarget: y\n"
+        "positive_label: 1\ncolumns: {age: numerical, y: categorical}\n")
+    config = tmp_path / "bench.yaml"
+    config.write_text("name: own\nseeds: [0]\ngenerators: [marginals]\n"
+                      "datasets: ['user_csv[path=data/ward.csv,card=data/ward.yaml]']\n")
+    cell = load_benchmark(config).cells()[0]
+    assert cell.dataset_options == {"path": str(tmp_path / "data" / "ward.csv"),
+                                    "card": str(tmp_path / "data" / "ward.yaml")}
+    assert cell.name == "ward/marginals/seed=0" and cell.notebook_parameters()["dataset_label"] == "ward"

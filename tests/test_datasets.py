@@ -61,5 +61,14 @@ def test_sepsis_like_split_through_the_registry_is_reproducible():
 
 
 def test_unknown_loader_option_is_refused_with_the_accepted_ones():
-    with pytest.raises(BenchError, match=r"dataset 'sepsis_like' has no option\(s\) \['clean'\]; its options: n_patients, seed"):
+    with pytest.raises(BenchError, match=r"dataset 'sepsis_like' has no option 'clean'; expected one of: n_patients, seed"):
         datasets.load("sepsis_like", clean=False)
+    with pytest.raises(BenchError, match=r"has no option 'n_patient'; did you mean 'n_patients'\?"):
+        datasets.card_checksum("sepsis_like", n_patient=5000)
+
+
+def test_an_unknown_user_csv_option_is_named_before_the_missing_one(tmp_path):
+    # user_csv[file=...] used to say "needs the option path", hiding the misspelt option
+    with pytest.raises(BenchError, match=r"dataset 'user_csv' has no option 'file'; expected one of: card, clean, "
+                                         r"include_excluded, path"):
+        datasets.card_checksum("user_csv", file=str(tmp_path / "ward.csv"), card=str(tmp_path / "ward.yaml"))

@@ -69,3 +69,10 @@ def test_an_unknown_executor_or_a_negative_worker_count_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["run", "benchmarks/quick.yaml", "--workers", "-1"])
     assert "expected a non-negative integer, got '-1'" in capsys.readouterr().err
+
+
+def test_every_executor_name_a_benchmark_file_accepts_is_implemented():
+    from bench.config import EXECUTOR_NAMES
+    from bench.executors import EXECUTORS
+
+    assert tuple(EXECUTORS) == EXECUTOR_NAMES

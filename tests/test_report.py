@@ -85,8 +85,19 @@ def test_a_single_seed_gets_no_interval_and_no_seed_gets_no_mean():
     assert math.isnan(copy["std"]) and math.isnan(copy["ci_low"]) and math.isnan(copy["ci_high"])
     assert (marginals["n"], marginals["failed"]) == (0, 2) and math.isnan(marginals["mean"])
     table = report.comparison_table(runs, AUROC)
-    assert table.loc["copy", "pima"] == "**0.900**"
+    assert table.loc["copy", "pima"] == "**0.900** (n=1)"  # a single seed is marked, never a bare number
     assert table.loc["marginals", "pima"] == "failed (2/2)"
+    assert "n = 1 seed (cells with a value) per entry; one seed: single values without an interval" in \
+        report.metric_markdown(runs, AUROC)
+
+
+def test_tables_state_n_and_mark_only_the_single_seed_entries(runs):
+    three = report.metric_markdown(runs, AUROC)
+    assert "n = 2-3 seeds (cells with a value) per entry." in three and "n=1" not in three.split("\n\n", 2)[2]
+    mixed = runs[~((runs["dataset"] == "pima") & (runs["generator"] == "marginals") & (runs["seed"] > 0))]
+    table = report.comparison_table(mixed, AUROC)
+    assert table.loc["marginals", "pima"] == "0.600 (n=1)" and "n=1" not in table.loc["marginals", "sepsis_like"]
+    assert "entries marked n=1 are single values" in report.metric_latex(mixed, AUROC)
 
 
 def test_comparison_cells_show_mean_and_half_width(runs):

@@ -171,14 +171,18 @@ def run_cell(cell: Cell, run_id: str = "", tracking_uri: str = "") -> CellResult
 def from_parameters(dataset: str, dataset_options: dict[str, Any], generator: str,
                     generator_params: dict[str, Any], seed: int, split_seed: int, n_synthetic: int,
                     metric_families: list[str], metric_options: dict[str, Any] | None = None,
-                    benchmark: str = "notebook") -> Cell:
-    """Build a ``Cell`` from the notebook's parameters, with the same checks as a benchmark file."""
+                    benchmark: str = "notebook", dataset_label: str = "") -> Cell:
+    """Build a ``Cell`` from the notebook's parameters, with the same checks as a benchmark file.
+
+    ``dataset_label`` is how the benchmark names the dataset (``Cell.dataset_name``); "" derives it.
+    """
     datasets.registry.entry(dataset)
     generators.registry.create(generator, generator_params)  # validates name; stores params only
     metrics.registry.check_families(metric_families)
     resolve_options(metric_options)
     return Cell(benchmark, dataset, dict(dataset_options), generator, dict(generator_params), int(seed),
-                int(split_seed), int(n_synthetic), tuple(metric_families), dict(metric_options or {}))
+                int(split_seed), int(n_synthetic), tuple(metric_families), dict(metric_options or {}),
+                dataset_name=dataset_label)
 
 
 __all__ = ["CellResult", "Synthesis", "evaluate", "from_parameters", "load_split", "log", "run_cell", "summary",

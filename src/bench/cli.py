@@ -98,13 +98,8 @@ def cmd_datasets_validate(args: argparse.Namespace) -> int:
     """
     from bench.datasets.user_data import check_card
 
-    check = check_card(args.card, args.file)
-    if check.card is None:
-        print(f"card  {check.card_path}: does not parse")
-    else:
-        card = check.card
-        print(f"card  {check.card_path}: dataset '{card.name}', target '{card.target}' "
-              f"(positive {card.positive_label!r}), {len(card.columns)} columns")
+    check = check_card(args.card, args.file)  # a card whose YAML does not parse raises: exit 2
+    print(f"card  {check.card_path}: {check.card_line()}")
     if check.file is not None:
         print(f"file  {check.file} ({check.origin}): {check.rows_read:,} rows read, {check.rows_kept:,} kept")
     for note in check.notes:
@@ -169,9 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from bench.runner import run_benchmark
 
-    summary = run_benchmark(benchmark, Path(args.results), force=args.force, cells=cells, workers=args.workers,
+    summary = run_benchmark(benchmark, args.results, force=args.force, cells=cells, workers=args.workers,
                             executor=args.executor, address=args.address)
-    outputs = write_report(Path(args.results), benchmark.name, {c.id for c in cells})
+    outputs = write_report(args.results, benchmark.name, {c.id for c in cells})
     plan = summary.resources
     print(f"\nSweep {summary.sweep_name}: {len(cells)} cells: {len(summary.finished)} finished, "
           f"{len(summary.failed)} failed, {len(summary.skipped)} skipped (already finished) "
@@ -179,7 +174,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if plan is not None:
         print(f"  executor:     {summary.executor}, {plan.workers} at once, {plan.threads} thread(s) and "
               f"{plan.memory_mb:,} MiB per cell")
-    print(f"  MLflow store: {summary.tracking_uri}  (browse with `make ui`)")
+    print(f"  MLflow store: {summary.tracking_uri}")
+    print(f"  browse with:  {browse_command(summary.tracking_uri, args.results)}")
     print(f"  notebooks:    {summary.runs_dir}")
     for kind, paths in outputs.items():
         if kind == "page":
@@ -189,6 +185,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, error in summary.failed.items():
         print(f"  FAILED {name}: {error.splitlines()[0] if error else 'unknown error'}")
     return 1 if summary.failed else 0
+
+
+def browse_command(tracking_uri: str, results_dir: Path) -> str:
+    """The command that opens the MLflow UI on the store a sweep used: ``make ui`` for the default
+    ``results`` folder, ``make ui RESULTS=...`` for another one, the ``mlflow ui`` line for any other store.
+
+    Example:
+        >>> browse_command("sqlite:////data/r/mlflow.db", Path("/data/r"))
+        'make ui RESULTS=/data/r  (or: .venv/bin/mlflow ui --backend-store-uri sqlite:////data/r/mlflow.db)'
+        >>> browse_command("sqlite:////data/other.db", Path("/data/r"))
+        '.venv/bin/mlflow ui --backend-store-uri sqlite:////data/other.db'
+        >>> browse_command("http://127.0.0.1:5000", Path("/data/r"))
+        'open http://127.0.0.1:5000 (the tracking server the sweep logged to)'
+    """
+    if tracking_uri.startswith(("http://", "https://")):
+        return f"open {tracking_uri} (the tracking server the sweep logged to)"
+    direct = f".venv/bin/mlflow ui --backend-store-uri {tracking_uri}"
+    if tracking_uri != f"sqlite:///{results_dir.resolve() / 'mlflow.db'}":
+        return direct
+    make = "make ui" if results_dir == Path.cwd() / "results" else f"make ui RESULTS={results_dir}"
+    return f"{make}  (or: {direct})"
 
 
 def benchmark_runs(results_dir: Path, benchmark: str | None = None,
@@ -219,6 +236,7 @@ def write_report(results_dir: Path, benchmark: str | None = None,
     from bench.metrics import METRICS
     from bench.report_page import write_page
     from bench.tradeoff import risk_threshold
+    from bench.verdicts import write_verdicts
 
     uri, benchmark, runs = benchmark_runs(results_dir, benchmark, cell_ids)
     specs = [spec for spec in METRICS.values() if spec.headline]  # every metric stays in cells.csv
@@ -226,16 +244,31 @@ def write_report(results_dir: Path, benchmark: str | None = None,
     outputs["fairness"] = write_fairness_figures(  # from the cells' per-subgroup details tables in MLflow
         tracking.details_table(uri, runs, SUBGROUP_DETAILS), tracking.details_table(uri, runs, REPRESENTATION_DETAILS),
         results_dir / "tables" / benchmark, results_dir / "figures" / benchmark)
+    outputs["verdicts"] = write_verdicts(runs, results_dir / "tables" / benchmark)
     return {**outputs, "page": [write_page(results_dir, benchmark, outputs, runs)]}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    results_dir = Path(args.results)
+    results_dir = args.results
     outputs = write_report(results_dir, args.benchmark)
     for kind, paths in outputs.items():
         if paths:
             print(f"{kind}: {len(paths)} files in {', '.join(sorted({str(p.parent) for p in paths}))}")
     return 0
+
+
+def absolute_path(text: str) -> Path:
+    """A command-line path made absolute at the entry point, against the working directory the command
+    was started in: nothing later depends on the process's working directory (cells run in threads
+    of one process, and a job among them may change it).
+
+    Example:
+        >>> import os; absolute_path("results") == Path(os.getcwd(), "results")
+        True
+        >>> str(absolute_path("~/r")) == os.path.expanduser("~/r")
+        True
+    """
+    return Path(text).expanduser().absolute()
 
 
 def _non_negative(text: str) -> int:
@@ -260,14 +293,14 @@ def cmd_declare(args: argparse.Namespace) -> int:
 
     if args.pdf:
         require_chromium()  # refuse before anything is read or written
-    results_dir = Path(args.results)
+    results_dir = args.results
     uri, benchmark, runs = benchmark_runs(results_dir, args.benchmark)
     match = runs[(runs["run_id"] == args.cell) | (runs["cell"] == args.cell)]
     if match.empty:
         raise BenchError(f"no cell '{args.cell}' in benchmark '{benchmark}'; "
                          f"{did_you_mean(args.cell, sorted(runs['cell']))}")
     row = match.iloc[-1]
-    out = Path(args.out) if args.out else results_dir / "declarations" / benchmark / f"{slugify(row['cell'])}.html"
+    out = args.out or results_dir / "declarations" / benchmark / f"{slugify(row['cell'])}.html"
     page = write_declaration(uri, row["run_id"], out)
     print(page)
     if args.pdf:
@@ -286,16 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="datasets_command", metavar="SUBCOMMAND")
     validate = data_commands.add_parser(
         "validate", help="check a dataset card and its file; exit 0 clean, 1 problems, 2 unusable input")
-    validate.add_argument("card", help="dataset card YAML, e.g. datasets/pima.yaml or your own ward.yaml")
-    validate.add_argument("--file", help="CSV to check (default: the card's source file from the cache or mirror)")
+    validate.add_argument("card", type=absolute_path, help="dataset card YAML, e.g. datasets/pima.yaml or your own ward.yaml")
+    validate.add_argument("--file", type=absolute_path, help="CSV to check (default: the card's source file from the cache or mirror)")
     validate.set_defaults(func=cmd_datasets_validate)
     commands.add_parser("generators", help="list the registered generators").set_defaults(func=cmd_generators)
     metrics_parser = commands.add_parser("metrics", help="list the metrics and what they mean")
     metrics_parser.add_argument("family", nargs="?", help="only this family (fidelity, utility, fairness, ...)")
     metrics_parser.set_defaults(func=cmd_metrics)
     run = commands.add_parser("run", help="run a benchmark file (skips cells that already finished)")
-    run.add_argument("file", help="benchmark YAML, e.g. benchmarks/quick.yaml")
-    run.add_argument("--results", default="results", help="output folder (default: results)")
+    run.add_argument("file", type=absolute_path, help="benchmark YAML, e.g. benchmarks/quick.yaml")
+    run.add_argument("--results", type=absolute_path, default="results", help="output folder (default: results)")
     run.add_argument("--force", action="store_true", help="re-run cells that already finished")
     run.add_argument("--dry-run", action="store_true", help="print the cells and exit")
     run.add_argument("--workers", type=_non_negative, default=None,
@@ -313,14 +346,14 @@ def build_parser() -> argparse.ArgumentParser:
     declare = commands.add_parser("declare", help="write the quality and risk declaration of one cell (HTML, PDF)")
     declare.add_argument("cell", help="a cell name such as 'pima/ctgan/seed=0', or a run id")
     declare.add_argument("--benchmark", help="benchmark name (default: the most recent sweep's)")
-    declare.add_argument("--results", default="results", help="results folder (default: results)")
-    declare.add_argument("--out", help="output file (default: results/declarations/<benchmark>/<cell>.html)")
+    declare.add_argument("--results", type=absolute_path, default="results", help="results folder (default: results)")
+    declare.add_argument("--out", type=absolute_path, help="output file (default: results/declarations/<benchmark>/<cell>.html)")
     declare.add_argument("--pdf", action="store_true",
                          help="also print the page to PDF beside it (needs headless Chromium, e.g. apt-get install chromium)")
     declare.set_defaults(func=cmd_declare)
     rep = commands.add_parser("report", help="rebuild tables and figures from the MLflow store")
     rep.add_argument("benchmark", nargs="?", help="benchmark name (default: the most recent sweep's)")
-    rep.add_argument("--results", default="results", help="results folder (default: results)")
+    rep.add_argument("--results", type=absolute_path, default="results", help="results folder (default: results)")
     rep.set_defaults(func=cmd_report)
     return parser
 

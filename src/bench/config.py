@@ -19,11 +19,14 @@ import bench
 from bench import datasets, generators
 from bench.datasets import splits
 from bench.errors import BenchError, did_you_mean
-from bench.executors import EXECUTORS
 from bench.metrics import DEFAULT_FAMILIES, families
 from bench.metrics.options import resolve_options
 from bench.yaml_files import read_mapping
 
+# The names ``--executor`` and a benchmark file's ``executor`` accept; ``bench.executors.EXECUTORS``
+# implements each (a test checks). Kept here so that a cell's kernel, which reads its spec from this
+# module, never imports the machinery that runs cells.
+EXECUTOR_NAMES = ("local", "ray")
 KEYS = {
     "name": "benchmark name (also the MLflow experiment)",
     "description": "one line on what this matrix is for",
@@ -37,7 +40,7 @@ KEYS = {
     "timeout_s": "wall-clock limit of one cell in seconds, kernel start included; past it the cell is killed (default 3600)",
     "memory_limit_mb": "resident-memory limit of one cell in MiB (its kernel and every process it starts); past it the "
                        "cell is killed; 0 = 80% of this machine's memory shared among the workers (default 0)",
-    "executor": f"where cells run: {' or '.join(EXECUTORS)} (default local; `bench run --executor` overrides)",
+    "executor": f"where cells run: {' or '.join(EXECUTOR_NAMES)} (default local; `bench run --executor` overrides)",
     "workers": "cells at once; 0 = as many as the cores (or the Ray cluster's CPUs) and memory allow "
                "(default 0; `bench run --workers` overrides)",
 }
@@ -68,10 +71,13 @@ class Cell:
     n_synthetic: int = 0
     metrics: tuple[str, ...] = DEFAULT_FAMILIES
     metric_options: dict[str, Any] = field(default_factory=dict)
+    dataset_name: str = ""  # how tables and figures name the dataset (see dataset_labels); "" = its label
 
     @property
     def dataset_label(self) -> str:
-        return label(self.dataset, self.dataset_options)
+        """The dataset as the tables, figures and cell names show it: ``dataset_name`` if set, else
+        ``name[options]``. Not part of the cell id."""
+        return self.dataset_name or label(self.dataset, self.dataset_options)
 
     @property
     def generator_label(self) -> str:
@@ -110,8 +116,8 @@ class Cell:
     def notebook_parameters(self) -> dict[str, Any]:
         """The parameters Papermill injects into ``notebooks/run_cell.ipynb``."""
         return {
-            "dataset": self.dataset, "dataset_options": self.dataset_options, "generator": self.generator,
-            "generator_params": self.params, "seed": self.seed, "split_seed": self.split_seed,
+            "dataset": self.dataset, "dataset_options": self.dataset_options, "dataset_label": self.dataset_label,
+            "generator": self.generator, "generator_params": self.params, "seed": self.seed, "split_seed": self.split_seed,
             "n_synthetic": self.n_synthetic, "metric_families": list(self.metrics),
             "metric_options": dict(self.metric_options),
         }
@@ -136,14 +142,16 @@ class Benchmark:
     workers: int = 0
     description: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    dataset_names: tuple[str, ...] = ()  # one per entry of ``datasets`` (see dataset_labels); () = their labels
 
     def cells(self) -> list[Cell]:
         """The full matrix, in a stable order: dataset, then generator, then seed."""
+        names = self.dataset_names or ("",) * len(self.datasets)
         return [
             Cell(self.name, dataset, options, generator, params, seed, self.split_seed, self.n_synthetic, self.metrics,
-                 self.metric_options)
-            for (dataset, options), (generator, params), seed in itertools.product(
-                self.datasets, self.generators, self.seeds)
+                 self.metric_options, dataset_name)
+            for ((dataset, options), dataset_name), (generator, params), seed in itertools.product(
+                zip(self.datasets, names), self.generators, self.seeds)
         ]
 
     def config_sha256(self) -> str:
@@ -171,6 +179,31 @@ def label(name: str, params: dict[str, Any]) -> str:
         return name
     return name + "[" + ",".join(f"{k}={json.dumps(v) if isinstance(v, str) else v}"
                                  for k, v in sorted(params.items())) + "]"
+
+
+def dataset_labels(entries: tuple[tuple[str, dict[str, Any]], ...]) -> tuple[str, ...]:
+    """How tables, figures and cell names show each dataset entry: ``name[options]``, except that your
+    own data (``user_csv``) goes by its card's ``name`` and its options other than the file paths.
+    Where two entries would show the same name, the data file's name is added, and where that is not
+    enough either, every option.
+
+    Example:
+        >>> dataset_labels((("pima", {}), ("sepsis_like", {"n_patients": 2000})))
+        ('pima', 'sepsis_like[n_patients=2000]')
+    """
+    def shown(name: str, options: dict[str, Any], with_file: bool = False) -> str:
+        if not datasets.registry.entry(name).user_data:
+            return label(name, options)
+        kept = {k: v for k, v in options.items() if k not in datasets.user_data.USER_OPTIONS}
+        if with_file:
+            kept["file"] = Path(str(options["path"])).name
+        return label(datasets.card(name, **options).name, kept)
+
+    labels = [shown(name, options) for name, options in entries]
+    for rule in (lambda name, options: shown(name, options, with_file=True), label):
+        clashing = {text for text in labels if labels.count(text) > 1}
+        labels = [rule(name, options) if text in clashing else text for (name, options), text in zip(entries, labels)]
+    return tuple(labels)
 
 
 def parse_entry(text: str, where: str) -> list[tuple[str, dict[str, Any]]]:
@@ -262,6 +295,12 @@ def load_benchmark(path: Path | str) -> Benchmark:
         raise BenchError(f"{path}: 'seeds' must be a non-empty list of non-negative integers, got {seeds!r}")
     if len(set(seeds)) != len(seeds):
         raise BenchError(f"{path}: 'seeds' repeats a seed: {seeds}")
+    dataset_entries = tuple((name, _dataset_options(path, name, options))
+                            for name, options in entries("datasets", datasets.names()))
+    try:
+        names = dataset_labels(dataset_entries)
+    except BenchError as exc:
+        raise BenchError(f"{path}: datasets: {exc}") from exc
     metrics = tuple(raw.get("metrics", DEFAULT_FAMILIES))
     for family in metrics:
         if family not in families():
@@ -269,7 +308,7 @@ def load_benchmark(path: Path | str) -> Benchmark:
     return Benchmark(
         name=_expect_value(path, raw, "name", str),
         path=path,
-        datasets=entries("datasets", datasets.names()),
+        datasets=dataset_entries,
         generators=generator_entries,
         seeds=tuple(seeds),
         split_seed=_expect_value(path, raw, "split_seed", int, default=0),
@@ -282,13 +321,29 @@ def load_benchmark(path: Path | str) -> Benchmark:
         workers=_expect_value(path, raw, "workers", int, default=0),
         description=str(raw.get("description", "")),
         raw=raw,
+        dataset_names=names,
     )
 
 
+def _dataset_options(path: Path, name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """A dataset entry's options, checked by name; your own data's ``path`` and ``card`` may be given
+    relative to the benchmark file's folder and are made absolute here (cells run elsewhere)."""
+    try:
+        datasets.registry.check_options(name, options)
+    except BenchError as exc:
+        raise BenchError(f"{path}: datasets: {exc}") from exc
+    if not datasets.registry.entry(name).user_data:
+        return options
+    folder = path.absolute().parent
+    return {key: str(folder / Path(str(value)).expanduser())
+            if key in datasets.user_data.USER_OPTIONS and not Path(str(value)).expanduser().is_absolute() else value
+            for key, value in options.items()}
+
+
 def _executor(path: Path, name: Any) -> str:
-    if name not in EXECUTORS:
-        raise BenchError(f"{path}: 'executor' must be one of {', '.join(EXECUTORS)} ({KEYS['executor']}), "
-                         f"got {name!r}; {did_you_mean(str(name), list(EXECUTORS))}")
+    if name not in EXECUTOR_NAMES:
+        raise BenchError(f"{path}: 'executor' must be one of {', '.join(EXECUTOR_NAMES)} ({KEYS['executor']}), "
+                         f"got {name!r}; {did_you_mean(str(name), list(EXECUTOR_NAMES))}")
     return name
 
 

@@ -17,6 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import nbformat
+from nbformat import NotebookNode
+from papermill.engines import NBClientEngine, NotebookExecutionManager, catch_nb_assignment
+from papermill.exceptions import PapermillExecutionError
+from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+
 from bench import forked_kernels
 from bench.watchdog import CellWatchdog, Limits, watched_kernel_manager
 
@@ -120,27 +128,79 @@ def make_job(cell: Cell, run_id: str, tracking_uri: str, limits: Limits, output:
     return Job(cell, run_id, tracking_uri, limits, output, threads, notebook.read_text())
 
 
+class DirectlySavedNotebook(NotebookExecutionManager):
+    """Papermill's execution state of a notebook, saved with nbformat straight to its absolute path.
+
+    Papermill's own writer goes through its local file handler, which changes the whole process's
+    working directory around every save (to a folder that another ``execute_notebook`` call in the
+    process may have left set); this one never touches the working directory.
+    """
+
+    @catch_nb_assignment
+    def save(self, **kwargs: Any) -> None:
+        if self.output_path:
+            nbformat.write(self.nb, self.output_path)
+        self.last_save_time = self.now()
+
+
+def run_notebook(notebook: NotebookNode, output: Path, parameters: dict[str, Any], kernel_name: str,
+                 kernel_cwd: Path, **engine_options: Any) -> NotebookNode:
+    """Papermill's ``execute_notebook`` without a process-wide ``chdir``: parameterise ``notebook``, run it
+    with Papermill's nbclient engine in a kernel started in ``kernel_cwd`` and save it to ``output``
+    after every notebook cell.
+
+    Papermill's ``cwd`` option changes the working directory of the *whole process* while the
+    notebook runs, and its writer changes it again around every save; cells running in threads of
+    one process then resolved each other's relative paths in the wrong folder. Here the folder is
+    the kernel's own (nbclient's ``resources.metadata.path``, passed to the kernel manager as
+    ``cwd``), the notebook is saved by ``DirectlySavedNotebook`` and ``output`` must be absolute, so
+    nothing depends on, or changes, the process's working directory. Raises
+    ``PapermillExecutionError`` as Papermill does when a notebook cell fails (the notebook, with
+    Papermill's error markers, is saved first).
+
+    Example:
+        >>> run_notebook(nbformat.v4.new_notebook(), Path("out.ipynb"), {}, "python3", Path("/tmp"))
+        Traceback (most recent call last):
+        ...
+        ValueError: the output notebook needs an absolute path, got out.ipynb
+    """
+    for what, path in (("output notebook", output), ("kernel's folder", kernel_cwd)):
+        if not path.is_absolute():
+            raise ValueError(f"the {what} needs an absolute path, got {path}")
+    notebook = parameterize_notebook(load_notebook_node(notebook), parameters, kernel_name=kernel_name)
+    notebook = remove_error_markers(prepare_notebook_metadata(notebook, NOTEBOOK.name, str(output)))
+    manager = DirectlySavedNotebook(notebook, output_path=str(output), progress_bar=False)
+    manager.notebook_start()
+    try:
+        NBClientEngine.execute_managed_notebook(manager, kernel_name, resources={"metadata": {"path": str(kernel_cwd)}},
+                                                **engine_options)
+    finally:
+        manager.cleanup_pbar()
+        manager.notebook_complete()
+    try:
+        raise_for_execution_errors(manager.nb, None)  # adds Papermill's error markers; writes nothing itself
+    finally:
+        manager.save()
+    return manager.nb
+
+
 def execute(job: Job, output: Path) -> str:
-    """Run the job's notebook into ``output``; return '' on success or the error text.
+    """Run the job's notebook into ``output`` (an absolute path); return '' on success or the error text.
 
     The executed notebook is written to ``output`` however the cell ends (Papermill saves it after
-    every notebook cell), so a killed cell keeps what it printed up to its end.
+    every notebook cell), so a killed cell keeps what it printed up to its end. The kernel runs in
+    the folder of ``notebooks/run_cell.ipynb`` where the checkout has it (a Ray worker elsewhere: a
+    temporary folder), set as the kernel's own working directory.
     """
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     watchdog = CellWatchdog(job.limits)
-    cwd = NOTEBOOK.parent if NOTEBOOK.parent.is_dir() else None
     box = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
+    kernel_cwd = NOTEBOOK.parent if NOTEBOOK.parent.is_dir() else box
     error = ""
     try:
-        papermill.execute_notebook(
-            nbformat.reads(job.notebook_text, as_version=4), str(output),
-            parameters={**job.parameters(), "outbox": str(box)},
-            kernel_name=ensure_kernel(job.threads), execution_timeout=job.limits.timeout_s + BACKSTOP_S,
-            progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None,
-            kernel_manager_class=watched_kernel_manager(watchdog),
+        run_notebook(
+            nbformat.reads(job.notebook_text, as_version=4), output, {**job.parameters(), "outbox": str(box)},
+            ensure_kernel(job.threads), kernel_cwd, execution_timeout=job.limits.timeout_s + BACKSTOP_S,
+            log_output=False, kernel_manager_class=watched_kernel_manager(watchdog),
             shutdown_kernel="immediate")  # the notebook has ended and saved: no need to wait for a clean exit
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
@@ -172,4 +232,5 @@ def log_outbox(job: Job, box: Path) -> str:
     return ""
 
 
-__all__ = ["Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "log_outbox", "make_job", "prestart"]
+__all__ = ["DirectlySavedNotebook", "Job", "KERNEL_NAME", "NOTEBOOK", "ensure_kernel", "execute", "log_outbox", "make_job", "prestart",
+           "run_notebook"]

@@ -168,7 +168,7 @@ class RayExecutor:
             ray.shutdown()
 
 
-EXECUTORS: dict[str, type] = {"local": LocalExecutor, "ray": RayExecutor}
+EXECUTORS: dict[str, type] = {"local": LocalExecutor, "ray": RayExecutor}  # keys: config.EXECUTOR_NAMES
 
 
 def create(name: str, address: str | None = None) -> LocalExecutor | RayExecutor:

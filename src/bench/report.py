@@ -30,6 +30,7 @@ from bench.errors import BenchError
 from bench.metrics.base import FAMILIES, MetricSpec
 
 IDENTITY_COLUMNS = ("run_id", "sweep_id", "cell_id", "cell", "dataset", "generator", "seed", "status", "error")
+VERDICT_COLUMNS = ("privacy_verdict", "privacy_worst_attack")  # from the cells' tags (bench.tracking)
 SUMMARY_COLUMNS = ("dataset", "generator", "cells", "n", "failed", "mean", "std", "ci_low", "ci_high")
 CONFIDENCE = 0.95
 FINISHED = "FINISHED"
@@ -143,13 +144,15 @@ def best_generators(summary: pd.DataFrame, spec: MetricSpec) -> set[tuple[str, s
 
 
 def format_cell(row: pd.Series, bold: bool = False, digits: int = 3, latex: bool = False) -> str:
-    """Text for one comparison-table cell: ``mean ± half-width``, ``mean`` (n == 1) or ``failed (k/N)``;
-    Markdown, or LaTeX with ``latex``.
+    """Text for one comparison-table cell: ``mean ± half-width``, ``mean (n=1)`` (one seed: no interval,
+    marked as such) or ``failed (k/N)``; Markdown, or LaTeX with ``latex``.
 
     Example:
         >>> row = pd.Series({"cells": 3, "n": 2, "failed": 1, "mean": 0.8123, "ci_low": 0.8, "ci_high": 0.8246})
         >>> print(format_cell(row, bold=True), "|", format_cell(row, bold=True, latex=True))
         **0.812 ± 0.012** (1 failed) | \\textbf{0.812 $\\pm$ 0.012} (1 failed)
+        >>> format_cell(pd.Series({"cells": 1, "n": 1, "failed": 0, "mean": 0.5, "ci_low": math.nan, "ci_high": math.nan}))
+        '0.500 (n=1)'
     """
     n, failed, cells = int(row["n"]), int(row["failed"]), int(row["cells"])
     if n == 0:
@@ -159,7 +162,28 @@ def format_cell(row: pd.Series, bold: bool = False, digits: int = 3, latex: bool
         text += (r" $\pm$ " if latex else " ± ") + f"{row['ci_high'] - row['mean']:.{digits}f}"
     if bold:
         text = f"\\textbf{{{text}}}" if latex else f"**{text}**"
-    return text + (f" ({failed} failed)" if failed else "")
+    notes = (["n=1"] if n == 1 else []) + ([f"{failed} failed"] if failed else [])
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def sample_note(runs: pd.DataFrame, spec: MetricSpec) -> str:
+    """What each table entry is computed over: the seeds (cells with a value) per entry, and the
+    single-seed entries, which have no interval.
+
+    Example:
+        >>> sample_note(_example_runs(), _example_spec())
+        'n = 1-2 seeds (cells with a value) per entry; entries marked n=1 are single values without an interval.'
+    """
+    counts = summarise(runs, spec)["n"]
+    counts = counts[counts > 0]
+    if counts.empty:
+        return "No entry has a value."
+    low, high = int(counts.min()), int(counts.max())
+    span = f"{low}" if low == high else f"{low}-{high}"
+    note = f"n = {span} seed{'s' if high > 1 else ''} (cells with a value) per entry"
+    if high == 1:
+        return note + "; one seed: single values without an interval (run more seeds for one)."
+    return note + ("; entries marked n=1 are single values without an interval." if low == 1 else ".")
 
 
 def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, latex: bool = False) -> pd.DataFrame:
@@ -170,7 +194,7 @@ def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, late
 
     Example:
         >>> comparison_table(_example_runs(), _example_spec())["pima"].to_dict()
-        {'copy': '**0.910 ± 0.127**', 'marginals': '0.700 (1 failed)'}
+        {'copy': '**0.910 ± 0.127**', 'marginals': '0.700 (n=1, 1 failed)'}
     """
     summary = summarise(runs, spec)
     best = best_generators(summary, spec)
@@ -236,7 +260,7 @@ def metric_markdown(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> st
         '### utility.tstr_auroc ↑ — TSTR AUROC'
     """
     note = (f"{goal_text(spec).capitalize()}. Mean ± half-width of the {CONFIDENCE:.0%} Student-t interval "
-            "over seeds; best mean per dataset in bold; failed cells counted in brackets.")
+            f"over seeds; best mean per dataset in bold; failed cells counted in brackets. {sample_note(runs, spec)}")
     table = markdown_table(comparison_table(runs, spec, digits))
     return f"### {spec.name} {spec.arrow} — {spec.description}\n\n{note}\n\n{table}\n"
 
@@ -245,13 +269,14 @@ def metric_latex(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> str:
     """A booktabs fragment for one metric, its meaning in a leading comment (for the caption).
 
     Example:
-        >>> print(metric_latex(_example_runs(), _example_spec()).splitlines()[3])
+        >>> print(metric_latex(_example_runs(), _example_spec()).splitlines()[4])
         \\begin{tabular}{lr}
     """
     from bench import latex
 
     comment = (f"{spec.name} {spec.arrow}: {spec.description}\n{goal_text(spec).capitalize()}; mean +- half-width "
                f"of the {CONFIDENCE:.0%} Student-t interval over seeds; best mean per dataset in bold.\n"
+               f"{sample_note(runs, spec)}\n"
                "Needs \\usepackage{booktabs}.")
     table = comparison_table(runs, spec, digits, latex=True)
     table.index.name = f"generator {spec.arrow}"
@@ -269,13 +294,14 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
 
 
 def cells_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """The per-cell table: identity columns then metric columns, every row (failed ones included).
+    """The per-cell table: identity columns, the privacy verdict and its worst attack, then metric columns,
+    every row (failed ones included).
 
     Example:
         >>> list(cells_table(_example_runs()).columns)[-2:]
         ['error', 'utility.tstr_auroc']
     """
-    identity = [c for c in IDENTITY_COLUMNS if c in runs.columns]
+    identity = [c for c in IDENTITY_COLUMNS + VERDICT_COLUMNS if c in runs.columns]
     return runs[identity + metric_columns(runs)].sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
 
 

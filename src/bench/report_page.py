@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.verdicts import unavailable_table, verdict_comparison
+
 # The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
 BASE_STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; color: #222; }
@@ -56,6 +58,40 @@ def _links(paths: list[Path], root: Path) -> str:
     return " · ".join(f'<a href="{html.escape(p.relative_to(root).as_posix())}">{p.suffix[1:]}</a>' for p in paths)
 
 
+def html_table(table: pd.DataFrame, index: bool = True) -> str:
+    """A plain HTML table of a text DataFrame (escaped), its index as the first column when ``index``.
+
+    Example:
+        >>> html_table(pd.DataFrame({"pima": ["1 fail of 1"]}, index=pd.Index(["copy"], name="generator")))
+        '<table><tr><th>generator</th><th>pima</th></tr><tr><td>copy</td><td>1 fail of 1</td></tr></table>'
+    """
+    frame = table.reset_index() if index else table
+    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(value))}</td>" for value in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><tr>{head}</tr>{rows}</table>"
+
+
+def verdict_section(runs: pd.DataFrame) -> str:
+    """The privacy verdicts (generator x dataset) as a page section; '' when no cell scored privacy."""
+    if "privacy_verdict" not in runs or not runs["privacy_verdict"].astype(bool).any():
+        return ""
+    return ("<h2>Privacy verdicts</h2><p>Each cell's verdict against the risk threshold (pass: every attack's "
+            "interval below it; fail: one wholly above it; inconclusive: otherwise), counted over seeds, with "
+            "the attack behind the highest risk. Table: <code>privacy_verdicts</code>.</p>"
+            + html_table(verdict_comparison(runs).rename_axis("generator")))
+
+
+def unavailable_section(runs: pd.DataFrame) -> str:
+    """The metrics that have no value in some finished cells, with the reason; '' when there are none."""
+    table = unavailable_table(runs)
+    if table.empty:
+        return ""
+    return ("<h2>Metrics without a value</h2><p>These metrics were not computed for the cells counted here, "
+            "so they are missing from the tables and figures above. Table: <code>unavailable.csv</code>.</p>"
+            + html_table(table, index=False))
+
+
 def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: pd.DataFrame) -> str:
     """The page's HTML for the report files in ``outputs`` (paths under ``results_dir``).
 
@@ -81,6 +117,7 @@ def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: p
                        f"{html.escape(str(r.error).splitlines()[0] if str(r.error) else 'no error recorded')}</td></tr>"
                        for r in failed.itertuples())
         parts.append(f"<h2>Failed cells</h2><table><tr><th>cell</th><th>error</th></tr>{rows}</table>")
+    parts.append(verdict_section(runs))
     for title, _ in SECTIONS:
         figures = sorted(p for p in files if p.suffix == ".png" and _section_of(p) == title)
         if not figures:
@@ -92,6 +129,7 @@ def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: p
             parts.append(f"<figure><a href='{source}'><img src=\"{source}\" alt='{html.escape(png.stem)}' "
                          f"loading='lazy'></a><figcaption><code>{html.escape(png.stem)}</code>: "
                          f"{_links(related, results_dir)}</figcaption></figure>")
+    parts.append(unavailable_section(runs))
     tables = sorted(p for p in files if p.suffix in (".csv", ".md", ".tex") and p.stem not in
                     {f.stem for f in files if f.suffix == ".png"})
     if tables:

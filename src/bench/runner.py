@@ -151,8 +151,10 @@ def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False, 
     ``workers`` and ``executor`` default to the benchmark file's (0 there: automatic, see
     ``plan_resources``). ``notebook`` is the cell notebook to execute (tests swap in one that
     injects faults). Runs a killed sweep left RUNNING for these cells are closed as FAILED first.
+    A relative ``results_dir`` is made absolute first: cells never depend on the working directory.
     """
     started = time.perf_counter()
+    results_dir = Path(results_dir).absolute()
     cells = benchmark.cells() if cells is None else cells
     runner = executors.create(executor or benchmark.executor, address)
     try:
@@ -182,8 +184,9 @@ def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False, 
         clocks: dict[str, float] = {}
 
         def start(cell: Cell, threads: int) -> Job:
-            run_id = tracking.start_cell(tracking_uri, experiment, parent, sweep_name, cell.name, cell.id,
-                                         cell.spec())
+            run_id = tracking.start_cell(tracking_uri, experiment, parent, sweep_name, cell.name, cell.id, cell.spec(),
+                                         {"dataset": cell.dataset_label, "generator": cell.generator_label,
+                                          "seed": cell.seed})
             clocks[run_id] = time.perf_counter()
             progress.started()
             return make_job(cell, run_id, tracking_uri, limits, summary.runs_dir / f"{cell.slug}.ipynb",

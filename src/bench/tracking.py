@@ -22,6 +22,7 @@ import pandas as pd
 from bench.errors import BenchError
 from bench.metrics.base import MetricResult, Unavailable
 from bench.metrics.cost import STAGES
+from bench.metrics.privacy import VERDICT_TAG, WORST_ATTACK_TAG
 
 PACKAGES = ("health-synth-bench", "synthcity", "torch", "numpy", "pandas", "scikit-learn", "sdmetrics",
             "anonymeter", "mlflow", "papermill")
@@ -30,6 +31,9 @@ CELL_ID_TAG = "bench.cell_id"
 ERROR_TAG = "bench.error"
 UNAVAILABLE_TAG = "unavailable"  # unavailable.<metric> = "failed: ..." or "not applicable: ..."
 SWEEP_TAG = "bench.sweep"
+# The cell's identity as the report shows it, set when its run is created: a cell that fails before
+# its notebook logs any param still has its dataset, generator and seed (run names can hold '/').
+IDENTITY_TAGS = {"dataset": "bench.dataset", "generator": "bench.generator", "seed": "bench.seed"}
 PROGRESS_BAR_VARIABLE = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 
 
@@ -108,11 +112,16 @@ def finish_sweep(tracking_uri: str, run_id: str, counts: dict[str, int]) -> None
 
 
 def start_cell(tracking_uri: str, experiment: str, parent_run_id: str, sweep_name: str, cell_name: str,
-               cell_id: str, spec: dict[str, Any]) -> str:
-    """Create a cell's child run, linked to the sweep by ``mlflow.parentRunId``, and return its id."""
+               cell_id: str, spec: dict[str, Any], identity: dict[str, Any] | None = None) -> str:
+    """Create a cell's child run, linked to the sweep by ``mlflow.parentRunId``, and return its id.
+
+    ``identity`` (``dataset``, ``generator``, ``seed`` as the report shows them) becomes the
+    ``IDENTITY_TAGS``, so the report can place the cell even if it fails before logging anything.
+    """
     client = _client(tracking_uri)
     run = client.create_run(experiment, run_name=cell_name, tags={
         "mlflow.parentRunId": parent_run_id, CELL_ID_TAG: cell_id, STATUS_TAG: "RUNNING", SWEEP_TAG: sweep_name,
+        **{IDENTITY_TAGS[key]: str(value) for key, value in (identity or {}).items()},
     })
     log_json(tracking_uri, run.info.run_id, spec, "cell_spec.json")
     return run.info.run_id
@@ -210,17 +219,42 @@ def finished_cell_ids(tracking_uri: str, experiment: str) -> set[str]:
     return {run.data.tags[CELL_ID_TAG] for run in runs if CELL_ID_TAG in run.data.tags}
 
 
+def cell_identity(params: dict[str, str], tags: dict[str, str]) -> tuple[str, str, int]:
+    """``(dataset, generator, seed)`` of a cell's run: from the params its notebook logged, else from the
+    identity tags the runner set, else (runs of older versions) from the run name
+    ``dataset/generator/seed=s``, whose labels may themselves hold '/'; seed -1 when none can be read.
+
+    Example:
+        >>> cell_identity({}, {"mlflow.runName": 'user_csv[card="/a/w.yaml"]/copy/seed=2'})
+        ('user_csv[card="/a/w.yaml"]', 'copy', 2)
+        >>> cell_identity({}, {"bench.dataset": "ward", "bench.generator": "copy", "bench.seed": "0"})
+        ('ward', 'copy', 0)
+    """
+    name = tags.get("mlflow.runName", "")
+    head, _, last = name.rpartition("/")
+    dataset, _, generator = head.rpartition("]/") if "]/" in head else head.rpartition("/")
+    dataset += "]" if "]/" in head else ""
+    seed = params.get("seed") or tags.get(IDENTITY_TAGS["seed"]) or last.removeprefix("seed=")
+    return (params.get("dataset_label") or tags.get(IDENTITY_TAGS["dataset"]) or dataset,
+            params.get("generator_label") or tags.get(IDENTITY_TAGS["generator"]) or generator,
+            int(seed) if seed.lstrip("-").isdigit() else -1)
+
+
 def _cell_row(run: Any) -> dict[str, Any]:
-    """One tidy row of a cell's MLflow run: identity columns, status, error and its metrics (no CI bounds)."""
+    """One tidy row of a cell's MLflow run: identity columns, status, error, the privacy verdict and its
+    worst attack, the metrics without a value (``unavailable``: metric -> "status: reason") and its
+    metrics (no CI bounds)."""
     tags, params = run.data.tags, run.data.params
-    # A cell that failed before logging params still has its identity in its run name.
-    dataset, generator, seed = (tags.get("mlflow.runName", "//seed=").split("/") + ["", "", ""])[:3]
+    dataset, generator, seed = cell_identity(params, tags)
+    unavailable_prefix = f"{UNAVAILABLE_TAG}."
     return {
         "run_id": run.info.run_id, "sweep_id": tags.get("mlflow.parentRunId", ""),
         "cell_id": tags[CELL_ID_TAG], "cell": tags.get("mlflow.runName", ""),
-        "dataset": params.get("dataset_label", dataset), "generator": params.get("generator_label", generator),
-        "seed": int(params.get("seed", seed.removeprefix("seed=") or -1)),
+        "dataset": dataset, "generator": generator, "seed": seed,
         "status": tags.get(STATUS_TAG, "RUNNING"), "error": tags.get(ERROR_TAG, ""),
+        "privacy_verdict": tags.get(VERDICT_TAG, ""), "privacy_worst_attack": tags.get(WORST_ATTACK_TAG, ""),
+        "unavailable": {key.removeprefix(unavailable_prefix): value for key, value in tags.items()
+                        if key.startswith(unavailable_prefix)},
         "risk_threshold": float(params.get("metric.risk_threshold", "nan")),
         **{k: v for k, v in run.data.metrics.items() if not k.endswith((".ci_low", ".ci_high"))},
     }

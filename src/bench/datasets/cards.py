@@ -8,12 +8,12 @@ what an attacker wants (secrets) and which values are clinically impossible (rul
 from __future__ import annotations
 
 import os
-import ast
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench.errors import BenchError
+from bench.datasets.expressions import check_expression
+from bench.errors import BenchError, did_you_mean
 from bench.yaml_files import read_mapping
 
 COLUMN_TYPES = ("numerical", "categorical", "ordinal", "datetime")
@@ -109,6 +109,7 @@ class DatasetCard:
     cleaning: tuple[dict[str, str], ...] = ()
     column_ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     column_values: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    integer_columns: tuple[str, ...] = ()
     path: Path | None = None
 
     @property
@@ -148,7 +149,7 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
                          f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}")
     _expect_choice(where, "family", raw["family"], FAMILIES)
     _expect_choice(where, "task", raw.get("task", "binary_classification"), TASKS)
-    columns, column_ranges, column_values = _parse_columns(where, raw["columns"])
+    columns, column_ranges, column_values, integer_columns = _parse_columns(where, raw["columns"])
     if raw["target"] in column_values and raw["positive_label"] not in column_values[raw["target"]]:
         raise BenchError(f"{where}: positive_label {raw['positive_label']!r} is not among columns.{raw['target']}"
                          f".values {list(column_values[raw['target']])}")
@@ -160,14 +161,15 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
             raise BenchError(f"{where}: '{key}' must be a list of column names")
         for value in values:
             if value not in known:
-                raise BenchError(f"{where}: {key} names column '{value}', which is not in 'columns'")
+                raise BenchError(f"{where}: {key} names column '{value}', which is not in 'columns'; "
+                                 f"{did_you_mean(value, list(columns))}")
         return tuple(values)
 
     if raw["target"] not in known:
-        raise BenchError(f"{where}: target '{raw['target']}' is not in 'columns'")
+        raise BenchError(f"{where}: target '{raw['target']}' is not in 'columns'; {did_you_mean(raw['target'], list(columns))}")
     derive = _parse_derive(where, raw.get("derive") or {})
     excluded = _parse_excluded(where, known, raw.get("excluded") or {})
-    rules = tuple(_check_expression(where, f"rules[{i}]", rule, known)
+    rules = tuple(check_expression(where, f"rules[{i}]", rule, known)
                   for i, rule in enumerate(raw.get("rules") or ()))
     cleaning = tuple(_parse_cleaning(where, i, item, known | set(excluded))
                      for i, item in enumerate(raw.get("cleaning") or ()))
@@ -188,6 +190,7 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
         description=str(raw.get("description", "")).strip(),
         sources=sources,
         read_options=dict(source.get("read") or {}),
+        integer_columns=integer_columns,
         sensitive=tuple(_parse_sensitive(where, known, col, spec)
                         for col, spec in (raw.get("sensitive") or {}).items()),
         quasi_identifiers=known_columns("quasi_identifiers"),
@@ -203,26 +206,30 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
     )
 
 
-COLUMN_SPEC_KEYS = ("type", "range", "values")
+COLUMN_SPEC_KEYS = ("type", "range", "values", "integer")
 
 
 def _parse_columns(where: str, raw: Any) -> tuple[dict[str, str], dict[str, tuple[float | None, float | None]],
-                                                   dict[str, tuple[Any, ...]]]:
-    """``columns``: each entry is ``name: type`` or ``name: {type, range: [low, high], values: [...]}``.
+                                                   dict[str, tuple[Any, ...]], tuple[str, ...]]:
+    """``columns``: each entry is ``name: type`` or ``name: {type, range: [low, high], values: [...], integer}``.
 
     ``range`` (inclusive; ``null`` for an open end) is for numerical and ordinal columns; ``values``
-    (the allowed values; for an ordinal column, in order) for categorical and ordinal ones.
+    (the allowed values; for an ordinal column, in order) for categorical and ordinal ones;
+    ``integer: true`` (whole numbers only: counts, ages in completed years) for numerical ones.
+    Returns the types, ranges, values and the integer columns.
 
     Example:
-        >>> _parse_columns("c.yaml", {"age": {"type": "numerical", "range": [0, None]}, "sex": "categorical"})
-        ({'age': 'numerical', 'sex': 'categorical'}, {'age': (0.0, None)}, {})
+        >>> _parse_columns("c.yaml", {"age": {"type": "numerical", "range": [0, None], "integer": True},
+        ...                           "sex": "categorical"})
+        ({'age': 'numerical', 'sex': 'categorical'}, {'age': (0.0, None)}, {}, ('age',))
     """
     if not isinstance(raw, dict) or not raw:
         raise BenchError(f"{where}: 'columns' must map column names to a type ({', '.join(COLUMN_TYPES)}) "
-                         f"or to {{type, range, values}}")
+                         f"or to {{type, range, values, integer}}")
     types: dict[str, str] = {}
     ranges: dict[str, tuple[float | None, float | None]] = {}
     values: dict[str, tuple[Any, ...]] = {}
+    integers: list[str] = []
     for column, spec in raw.items():
         key = f"columns.{column}"
         if not isinstance(spec, dict):
@@ -250,7 +257,28 @@ def _parse_columns(where: str, raw: Any) -> tuple[dict[str, str], dict[str, tupl
             if len(set(map(repr, allowed))) != len(allowed):
                 raise BenchError(f"{where}: {key}.values repeats a value: {allowed}")
             values[column] = tuple(allowed)
-    return types, ranges, values
+        if _parse_integer(where, key, kind, spec.get("integer", False)):
+            integers.append(column)
+    return types, ranges, values, tuple(integers)
+
+
+def _parse_integer(where: str, key: str, kind: str, raw: Any) -> bool:
+    """``columns.<name>.integer``: ``true`` or ``false``, and only for a numerical column.
+
+    Example:
+        >>> _parse_integer("c.yaml", "columns.n", "numerical", True)
+        True
+        >>> _parse_integer("c.yaml", "columns.n", "categorical", True)
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: c.yaml: columns.n.integer is for numerical columns, not categorical (a categorical or ordinal column's 'values' already say which values it may hold)
+    """
+    if not isinstance(raw, bool):
+        raise BenchError(f"{where}: {key}.integer must be true or false, got {raw!r}")
+    if raw and kind != "numerical":
+        raise BenchError(f"{where}: {key}.integer is for numerical columns, not {kind} (a categorical or ordinal "
+                         f"column's 'values' already say which values it may hold)")
+    return raw
 
 
 def _parse_range(where: str, key: str, raw: Any) -> tuple[float | None, float | None]:
@@ -318,7 +346,7 @@ def _parse_source_file(where: str, index: int, raw: dict[str, Any]) -> SourceFil
 
 def _parse_sensitive(where: str, known: set[str], column: str, spec: dict[str, Any] | None) -> SensitiveAttribute:
     if column not in known:
-        raise BenchError(f"{where}: sensitive attribute '{column}' is not in 'columns'")
+        raise BenchError(f"{where}: sensitive attribute '{column}' is not in 'columns'; {did_you_mean(column, sorted(known))}")
     spec = spec or {}
     bins = tuple(float(b) for b in spec.get("bins") or ())
     labels = tuple(str(label) for label in spec.get("labels") or ())
@@ -330,28 +358,20 @@ def _parse_sensitive(where: str, known: set[str], column: str, spec: dict[str, A
     return SensitiveAttribute(column=column, bins=bins, labels=labels)
 
 
-def _check_expression(where: str, key: str, expression: Any, known: set[str] | None) -> str:
-    """A rule must be a Python-syntax expression (as ``DataFrame.eval`` reads it) over known columns."""
-    if not isinstance(expression, str) or not expression.strip():
-        raise BenchError(f"{where}: {key} must be a non-empty expression string, got {expression!r}")
-    try:
-        tree = ast.parse(expression, mode="eval")
-    except SyntaxError as exc:
-        raise BenchError(f"{where}: {key} does not parse: '{expression}' ({exc.msg})") from exc
-    if known is not None:
-        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        called = {node.func.id for node in ast.walk(tree)
-                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-        unknown = sorted(names - called - known - {"True", "False"})
-        if unknown:
-            raise BenchError(f"{where}: {key} '{expression}' uses unknown column(s) {unknown}")
-    return expression
-
-
 def _parse_derive(where: str, raw: Any) -> dict[str, str]:
+    """``derive``: new column name -> expression over the file's columns (checked against the file when read).
+
+    Example:
+        >>> _parse_derive("c.yaml", {"y": "num > 0"})
+        {'y': 'num > 0'}
+        >>> _parse_derive("c.yaml", {"y": "(num > 0).astype(int)"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: c.yaml: derive.y '(num > 0).astype(int)' uses a method call ('.astype(...)'), which a card expression cannot contain: write 'num > 0' alone: a true/false result is stored as 0/1, so declare y as {type: categorical, values: [0, 1]}. Allowed: column names, ...
+    """
     if not isinstance(raw, dict):
         raise BenchError(f"{where}: 'derive' must map a column name to an expression over the file's columns")
-    return {str(column): _check_expression(where, f"derive.{column}", expr, None) for column, expr in raw.items()}
+    return {str(column): check_expression(where, f"derive.{column}", expr, None) for column, expr in raw.items()}
 
 
 def _parse_excluded(where: str, known: set[str], raw: Any) -> dict[str, dict[str, str]]:
@@ -369,7 +389,13 @@ def _parse_excluded(where: str, known: set[str], raw: Any) -> dict[str, dict[str
 
 
 def _parse_cleaning(where: str, index: int, raw: Any, known: set[str]) -> dict[str, str]:
+    """``cleaning[i]``: ``{rule, reason}``; the rule may name the card's columns and its excluded ones.
+
+    Example:
+        >>> _parse_cleaning("c.yaml", 0, {"rule": "ap_lo <= ap_hi", "reason": "swapped"}, {"ap_lo", "ap_hi"})
+        {'rule': 'ap_lo <= ap_hi', 'reason': 'swapped'}
+    """
     if not isinstance(raw, dict) or "rule" not in raw or "reason" not in raw:
         raise BenchError(f"{where}: cleaning[{index}] needs 'rule' (rows where it is false are dropped) and 'reason'")
-    return {"rule": _check_expression(where, f"cleaning[{index}].rule", raw["rule"], known),
+    return {"rule": check_expression(where, f"cleaning[{index}].rule", raw["rule"], known),
             "reason": str(raw["reason"])}

@@ -62,13 +62,43 @@ def entry(name: str) -> DatasetEntry:
     return DATASETS[name]
 
 
+def option_names(name: str) -> list[str]:
+    """The options a dataset takes: its loader's keyword arguments, and ``card`` for user data.
+
+    Example:
+        >>> option_names("user_csv")
+        ['path', 'clean', 'include_excluded', 'card']
+    """
+    the_entry = entry(name)
+    accepted = [p for p in inspect.signature(the_entry.loader).parameters if p != "card"]
+    return accepted + (["card"] if the_entry.user_data else [])
+
+
+def check_options(name: str, options: dict[str, Any]) -> None:
+    """A clear error naming each option the dataset does not take, with the closest and all accepted ones.
+
+    Example:
+        >>> check_options("user_csv", {"file": "/data/ward.csv", "card": "/data/ward.yaml"})
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: dataset 'user_csv' has no option 'file'; expected one of: card, clean, include_excluded, path
+    """
+    accepted = option_names(name)
+    unknown = [key for key in options if key not in accepted]
+    if unknown:
+        raise BenchError(f"dataset '{name}' has no option {', '.join(repr(key) for key in unknown)}; "
+                         f"{did_you_mean(unknown[0], accepted)}")
+
+
 def card_path(name: str, **options: Any) -> Path:
     """The card file of a dataset: shipped in ``datasets/``, or the ``card`` option of user data.
+    Options the dataset does not take are refused first, by name.
 
     Example:
         >>> card_path("pima").name
         'pima.yaml'
     """
+    check_options(name, options)
     the_entry = entry(name)
     if the_entry.user_data:
         return user_data.option_path(name, options, "card")
@@ -115,12 +145,7 @@ def load(name: str, **options: Any) -> tuple[pd.DataFrame, DatasetCard]:
     """
     the_entry = entry(name)
     loader_options = {k: v for k, v in options.items() if not (the_entry.user_data and k == "card")}
-    accepted = [p for p in inspect.signature(the_entry.loader).parameters if p != "card"]
-    unknown = sorted(set(loader_options) - set(accepted))
-    if unknown:
-        listed = accepted + (["card"] if the_entry.user_data else [])
-        raise BenchError(f"dataset '{name}' has no option(s) {unknown}; its options: {', '.join(listed) or 'none'}")
-    the_card = card(name, **options)
+    the_card = card(name, **options)  # refuses unknown options by name
     frame = the_entry.loader(the_card, **loader_options)
     if options.get("include_excluded"):
         the_card = the_card.with_excluded()

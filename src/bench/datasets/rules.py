@@ -1,7 +1,8 @@
-"""Clinical plausibility rules of a card, judged row by row.
+"""Clinical plausibility checks of a card, judged row by row: its rules and its whole-number columns.
 
 A rule (``card.rules``) is a pandas ``DataFrame.eval`` expression that must hold on every row
 where each column it names is observed; a row with a missing column is not judged by that rule.
+A column declared ``integer: true`` must hold whole numbers where it holds a number.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import ast
 import pandas as pd
 
 from bench.datasets.cards import DatasetCard
+from bench.datasets.schema import not_whole
 from bench.errors import BenchError
 
 
@@ -57,4 +59,48 @@ def judge_rules(frame: pd.DataFrame, card: DatasetCard) -> tuple[pd.DataFrame, p
             pd.DataFrame(broken, index=frame.index, columns=list(card.rules)))
 
 
-__all__ = ["judge_rules", "rule_columns"]
+def whole_number_checks(frame: pd.DataFrame, card: DatasetCard) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(judged, broken)`` per integer column of the card that ``frame`` has, named '<column> is a whole number'.
+
+    ``judged`` is True where the column holds a number (missing and non-numeric values are not
+    judged); ``broken`` where that number is not whole. Example:
+        >>> from bench.datasets.cards import parse_card
+        >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
+        ...     "target": "y", "positive_label": 1,
+        ...     "columns": {"n": {"type": "numerical", "integer": True}, "y": "categorical"}})
+        >>> judged, broken = whole_number_checks(pd.DataFrame({"n": [1, 2.5, None], "y": [0, 1, 0]}), card)
+        >>> judged["n is a whole number"].tolist(), broken["n is a whole number"].tolist()
+        ([True, True, False], [False, True, False])
+    """
+    judged, broken = {}, {}
+    for column in card.integer_columns:
+        if column not in frame.columns:
+            continue
+        numbers = pd.to_numeric(frame[column], errors="coerce") if not pd.api.types.is_numeric_dtype(
+            frame[column]) else frame[column]
+        name = f"{column} is a whole number"
+        judged[name] = numbers.notna()
+        broken[name] = not_whole(numbers)
+    return (pd.DataFrame(judged, index=frame.index, columns=list(judged)),
+            pd.DataFrame(broken, index=frame.index, columns=list(broken)))
+
+
+def judge_plausibility(frame: pd.DataFrame, card: DatasetCard) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(judged, broken)``: one boolean column per card rule, then one per integer column
+    ('<column> is a whole number'), aligned with ``frame``'s rows.
+
+    Example:
+        >>> from bench.datasets.cards import parse_card
+        >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
+        ...     "target": "y", "positive_label": 1, "rules": ["n >= 0"],
+        ...     "columns": {"n": {"type": "numerical", "integer": True}, "y": "categorical"}})
+        >>> judged, broken = judge_plausibility(pd.DataFrame({"n": [1, 2.5, -1, None], "y": [0, 1, 0, 1]}), card)
+        >>> broken.astype(int).to_dict("list")
+        {'n >= 0': [0, 0, 1, 0], 'n is a whole number': [0, 1, 0, 0]}
+    """
+    judged, broken = judge_rules(frame, card)
+    whole_judged, whole_broken = whole_number_checks(frame, card)
+    return pd.concat([judged, whole_judged], axis=1), pd.concat([broken, whole_broken], axis=1)
+
+
+__all__ = ["judge_plausibility", "judge_rules", "rule_columns", "whole_number_checks"]

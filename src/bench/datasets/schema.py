@@ -17,8 +17,11 @@ problem             when
 ``missing_column``  a card column is absent from the table
 ``not_numeric``     a numerical column (or an ordinal one without ``values``) holds non-numbers
 ``not_datetime``    a datetime column holds values that do not parse as dates
+``not_integer``     a numerical column declared ``integer: true`` holds a value that is not a whole number
 ``out_of_range``    a value lies outside the column's ``range: [low, high]`` (inclusive)
-``unknown_value``   a categorical or ordinal value is not among the column's ``values``
+``unknown_value``   a categorical or ordinal value is not among the column's ``values``; true/false
+                    values match only ``true``/``false`` in ``values``, never 0/1 (and 0/1 never
+                    ``true``/``false``)
 ``missing_value``   a value is missing in the target or a column of ``missing.never_missing``
 ``target_classes``  the target does not have exactly two classes including ``positive_label``
 ``unknown_column``  a card key (``missing.never_missing``, ``missing.zero_means_missing``) names
@@ -40,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from bench.datasets.cards import DatasetCard
-from bench.errors import BenchError
+from bench.errors import BenchError, closest
 
 EXAMPLES = 2  # offending values quoted in a load error; never whole rows
 SYNTHETIC_COLUMNS = ["column", "problem", "share", "rows", "expected"]
@@ -80,6 +83,9 @@ def card_problems(card: DatasetCard) -> list[Problem]:
         ...     "missing": {"never_missing": ["x", "z"]}})
         >>> [p.message() for p in card_problems(card)]
         ["column 'z': unknown_column: missing.never_missing names it; expected one of the card's columns: x, y"]
+        >>> from dataclasses import replace
+        >>> [p.found for p in card_problems(replace(card, missing={"zero_means_missing": ["X"]}))]
+        ["missing.zero_means_missing names it (did you mean 'x'?)"]
     """
     problems = []
     known = set(card.columns) | set(card.excluded)
@@ -91,7 +97,9 @@ def card_problems(card: DatasetCard) -> list[Problem]:
             continue
         for column in listed:
             if column not in known:
-                problems.append(Problem(str(column), "unknown_column", 0, 0.0, f"missing.{key} names it",
+                close = closest(column, known)
+                guess = f" (did you mean '{close}'?)" if close else ""
+                problems.append(Problem(str(column), "unknown_column", 0, 0.0, f"missing.{key} names it{guess}",
                                         f"one of the card's columns: {', '.join(card.columns)}"))
     return problems
 
@@ -205,12 +213,20 @@ def _type_and_value_problems(series: pd.Series, column: str, kind: str, card: Da
             problems.append(Problem(column, "not_datetime", len(bad), len(bad) / n,
                                     f"{_rows(len(bad), n)} not dates{_examples(bad, examples)}", "dates"))
     if allowed is not None:
-        bad = observed[~observed.isin(list(allowed))]
+        bad = observed[~among(observed, allowed)]
         if len(bad):
             listed = ", ".join(_format(v) for v in allowed)
             problems.append(Problem(column, "unknown_value", len(bad), len(bad) / n,
                                     f"{_rows(len(bad), n)} with other values{_examples(bad, examples)}",
-                                    f"one of: {listed}"))
+                                    f"one of: {listed}{_boolean_note(bad, allowed)}"))
+    if column in card.integer_columns and kind == "numerical":
+        if numeric is None:
+            numeric, _ = _as_numbers(observed)
+        bad = numeric[not_whole(numeric)]
+        if len(bad):
+            problems.append(Problem(column, "not_integer", len(bad), len(bad) / n,
+                                    f"{_rows(len(bad), n)} not whole numbers{_examples(bad, examples)}",
+                                    f"whole numbers (columns.{column}.integer: true)"))
     if column in card.column_ranges:
         if numeric is None:
             numeric, _ = _as_numbers(observed)
@@ -232,7 +248,7 @@ def _type_and_value_problems(series: pd.Series, column: str, kind: str, card: Da
 def _target_problems(series: pd.Series, card: DatasetCard, n: int) -> list[Problem]:
     """Exactly two classes, one of them the positive label; class values and counts are aggregates."""
     counts = series.dropna().value_counts()
-    has_positive = bool(series.isin([card.positive_label]).any())
+    has_positive = bool(among(series, [card.positive_label]).any())
     if len(counts) == 2 and has_positive:
         return []
     shown = ", ".join(f"{_format(value)} ({count} rows)" for value, count in counts.head(5).items())
@@ -248,6 +264,63 @@ def _target_problems(series: pd.Series, card: DatasetCard, n: int) -> list[Probl
         affected = n
     return [Problem(card.target, "target_classes", affected, affected / n, found,
                     f"two classes including the positive label {_format(card.positive_label)}")]
+
+
+def among(values: pd.Series, allowed: Any) -> pd.Series:
+    """Which ``values`` are among ``allowed``, telling true/false apart from 1/0 (``isin`` does not).
+
+    Example:
+        >>> among(pd.Series([True, False, 1]), [0, 1]).tolist()
+        [False, False, True]
+        >>> among(pd.Series([True, 0, 1.0]), [True, False]).tolist()
+        [True, False, False]
+    """
+    allowed = list(allowed)
+    flags = _boolean_mask(values)
+    booleans = [v for v in allowed if _is_boolean(v)]
+    others = [v for v in allowed if not _is_boolean(v)]
+    if not flags.any():
+        return values.isin(others) if booleans else values.isin(allowed)
+    result = pd.Series(False, index=values.index)
+    result[flags] = values[flags].astype(object).isin(booleans) if booleans else False
+    result[~flags] = values[~flags].isin(others) if others else False
+    return result
+
+
+def not_whole(numbers: pd.Series) -> pd.Series:
+    """True where a number is not a whole number (fractions, infinities); missing values are never flagged.
+
+    Example:
+        >>> not_whole(pd.Series([1.0, 2.5, None, -3.0, float("inf")])).tolist()
+        [False, True, False, False, True]
+    """
+    values = numbers.astype(float)
+    return values.notna() & (~np.isfinite(values.fillna(0.0)) | (values != np.round(values)))
+
+
+def _is_boolean(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _boolean_mask(values: pd.Series) -> pd.Series:
+    """True where a value is a boolean (fast for boolean and numeric columns)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.notna()
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return pd.Series(False, index=values.index)
+    return values.map(_is_boolean).astype(bool)
+
+
+def _boolean_note(bad: pd.Series, allowed: Any) -> str:
+    """A hint when true/false values meet 0/1 values (or the reverse): they are not the same in a card."""
+    bools_found, bools_allowed = bool(_boolean_mask(bad).any()), any(_is_boolean(v) for v in allowed)
+    if bools_found and not bools_allowed:
+        return ("; true/false values are not 0/1 (a derived true/false column is stored as 0/1, a file's "
+                "column as read: declare values [true, false] for it)")
+    if bools_allowed and not bools_found and pd.api.types.is_numeric_dtype(bad.dtype):
+        return ("; 0/1 values are not true/false (a derived true/false column is stored as 0/1: "
+                "declare values [0, 1])")
+    return ""
 
 
 def _as_numbers(observed: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -290,4 +363,4 @@ def _format(value: Any) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
-__all__ = ["Problem", "card_problems", "check_synthetic", "find_problems", "validate_frame"]
+__all__ = ["Problem", "among", "card_problems", "check_synthetic", "find_problems", "not_whole", "validate_frame"]

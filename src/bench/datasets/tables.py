@@ -10,7 +10,8 @@ import pandas as pd
 
 from bench.datasets import fetch
 from bench.datasets.cards import DatasetCard
-from bench.errors import BenchError
+from bench.datasets.expressions import expression_columns
+from bench.errors import BenchError, closest, did_you_mean, quoted_with_guess
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ def read_table(path: Path | str, card: DatasetCard, clean: bool = True,
     """Read a CSV file described by ``card`` and apply the card's steps, in this order.
 
     1. ``source.read``: options passed to ``pandas.read_csv``;
-    2. ``derive``: computed columns (``DataFrame.eval`` expressions over the file's columns);
+    2. ``derive``: computed columns (``DataFrame.eval`` expressions over the file's columns and the
+       columns derived before; a true/false result is stored as the integers 0/1);
     3. ``missing.zero_means_missing``: zeros that encode "not measured" become NaN;
     4. ``cleaning`` (when ``clean``): rows breaking a cleaning rule are dropped, with a log line per rule;
     5. the card's ``columns`` are kept, in card order (plus its ``excluded`` ones if ``include_excluded``).
@@ -83,7 +85,10 @@ def prepare_table(frame: pd.DataFrame, card: DatasetCard, clean: bool = True, in
     By default a step that cannot be applied (a card column the file lacks, a derive or cleaning
     expression that fails) raises a ``BenchError``. With a ``problems`` list, it is appended there
     instead and the step is skipped for what is missing, so a checker can report every problem at
-    once (``bench datasets validate``); the absent columns are then simply not in the result.
+    once (``bench datasets validate``); the absent columns are then simply not in the result. Each
+    absent card column is reported once: a derived column whose expression failed is not reported
+    again as missing. Names in ``missing.zero_means_missing`` that are no column of the card are
+    left to ``schema.card_problems`` when a ``problems`` list is given.
 
     Example:
         >>> import pandas as pd
@@ -101,24 +106,26 @@ def prepare_table(frame: pd.DataFrame, card: DatasetCard, clean: bool = True, in
 
     if card.derive:
         frame = frame.copy()  # derived columns must not land in the caller's frame
+    failed = set()
     for column, expression in card.derive.items():
         try:
-            frame[column] = _evaluate(frame, expression, f"card '{card.name}': derive.{column}")
+            frame[column] = derive_column(frame, expression, f"card '{card.name}': derive.{column}")
         except BenchError as exc:
             fail(str(exc))
+            failed.add(column)  # reported once, here: not again as a missing column
     excluded = list(card.excluded)
     wanted = list(card.columns) + (excluded if include_excluded or card.cleaning else [])
-    absent = [c for c in wanted if c not in frame.columns]
+    absent = [c for c in wanted if c not in frame.columns and c not in failed]
     if absent:
-        fail(f"{where}: column(s) {absent} named in card '{card.name}' are missing; "
-             f"the file has {list(frame.columns)}")
+        fail(missing_columns_message(absent, list(frame.columns), card, where))
     frame = frame[[c for c in wanted if c in frame.columns]].copy()
     zeros = card.missing.get("zero_means_missing") or []
     for column in zeros:
         if column not in frame.columns:
-            if column not in absent:  # named by the card but neither a column nor an excluded one
-                fail(f"card '{card.name}': missing.zero_means_missing names column '{column}', which is not "
-                     f"among the card's columns")
+            unknown = column not in card.columns and column not in card.excluded and column not in failed
+            if unknown and problems is None:  # a checker (problems given) has it from schema.card_problems
+                raise BenchError(f"card '{card.name}': missing.zero_means_missing names column '{column}', which "
+                                 f"is not among the card's columns; {did_you_mean(column, list(card.columns))}")
             continue
         try:
             frame[column] = frame[column].astype(float).replace(0.0, np.nan)
@@ -158,6 +165,55 @@ def apply_cleaning(frame: pd.DataFrame, card: DatasetCard, problems: list[str] |
                  int((keep & ~passes).sum()))
         keep &= passes
     return frame[keep]
+
+
+def derive_column(frame: pd.DataFrame, expression: str, what: str) -> pd.Series:
+    """A ``derive`` expression evaluated on ``frame``; a true/false result becomes the integers 0/1.
+
+    A comparison with a missing value is false in pandas; a true/false result is therefore missing
+    (``<NA>``, dtype ``Int64``) on rows where a column the expression names is missing. A name the
+    frame lacks is an error naming it, with the closest column. Example:
+        >>> frame = pd.DataFrame({"num": [0, 2, None, 4]})
+        >>> derive_column(frame, "num > 0", "derive.y").tolist()
+        [0, 1, <NA>, 1]
+        >>> derive_column(frame.dropna(), "num > 0", "derive.y").dtype
+        dtype('int64')
+        >>> derive_column(frame, "nm > 0", "derive.y")
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: derive.y: 'nm > 0' uses column 'nm' (did you mean 'num'?), which the file does not have; the file has ['num']
+    """
+    unknown = [name for name in expression_columns(expression) if name not in frame.columns]
+    if unknown:
+        named = ", ".join(quoted_with_guess(name, frame.columns) for name in unknown)
+        raise BenchError(f"{what}: '{expression}' uses column{'s' if len(unknown) > 1 else ''} {named}, which the "
+                         f"file does not have; the file has {list(frame.columns)}")
+    result = _evaluate(frame, expression, what)
+    if isinstance(result, (bool, np.bool_)):
+        result = pd.Series(bool(result), index=frame.index)
+    if not (isinstance(result, pd.Series) and pd.api.types.is_bool_dtype(result.dtype)):
+        return result
+    named = expression_columns(expression)
+    unknown = frame[named].isna().any(axis=1) if named else pd.Series(False, index=frame.index)
+    unknown |= result.isna()
+    if not unknown.any():
+        return result.astype(int)
+    return result.astype("boolean").astype("Int64").mask(unknown)
+
+
+def missing_columns_message(absent: list[str], present: list[str], card: DatasetCard, where: str) -> str:
+    """Card columns the file lacks, each with the file's closest column, and the file's columns.
+
+    Example:
+        >>> from bench.datasets.cards import parse_card
+        >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
+        ...     "target": "y", "positive_label": 1, "columns": {"totchol": "numerical", "y": "categorical"}})
+        >>> missing_columns_message(["totchol"], ["totChol", "y"], card, "t.csv")
+        "t.csv: column(s) ['totchol'] named in card 't' are missing (did you mean 'totChol' for 'totchol'?); the file has ['totChol', 'y']"
+    """
+    guesses = [f"'{close}' for '{name}'" for name in absent if (close := closest(name, present))]
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    return f"{where}: column(s) {absent} named in card '{card.name}' are missing{hint}; the file has {present}"
 
 
 def _evaluate(frame: pd.DataFrame, expression: str, what: str) -> pd.Series:

@@ -6,7 +6,8 @@ empty, ``source.read`` applies), then either
 * in Python: ``frame, card = from_csv("ward.csv", "ward.yaml")`` and
   ``make_split(frame, card, split_seed=0)``; or
 * in a benchmark file: the registered dataset ``user_csv`` with the options ``path`` and ``card``
-  (absolute paths, since each cell runs in its own process and folder)::
+  (absolute, or relative to the benchmark file's folder: ``load_benchmark`` makes them absolute,
+  since each cell runs in its own process and folder); tables and figures name it by the card::
 
       datasets: ["user_csv[path=/data/ward.csv,card=/data/ward.yaml]"]
 
@@ -19,17 +20,20 @@ card if there is one, and validate the table against the card (``schema.validate
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from bench.datasets import fetch
 from bench.datasets.cards import DatasetCard, SourceFile, load_card, parse_card
+from bench.datasets.expressions import expression_columns
 from bench.datasets.schema import validate_frame
 from bench.datasets.tables import read_table
-from bench.errors import BenchError
+from bench.errors import BenchError, quoted_with_guess
+from bench.yaml_files import read_mapping
 
 USER_OPTIONS = ("path", "card")
 
@@ -187,11 +191,14 @@ def option_path(dataset: str, options: dict[str, Any], key: str) -> Path:
 
 @dataclass
 class CardCheck:
-    """What ``check_card`` found: the card (``None`` if it does not parse), the file checked, problems and notes.
+    """What ``check_card`` found: the card (``None`` if it is invalid), the file checked, problems and notes.
 
-    ``problems`` break the card or its file (``bench datasets validate`` exits 1); ``notes`` are facts
-    worth knowing that are not errors (rows dropped by cleaning, rows breaking a plausibility rule).
-    Messages hold counts and at most a couple of example values, never rows. Example:
+    ``card_error`` says why the card is invalid: its YAML parsed, but a key breaks the card schema
+    (``datasets/README.md``); then no file is checked. (A card whose YAML does not parse is not
+    checked at all: ``check_card`` raises.) ``problems`` break the card or its file
+    (``bench datasets validate`` exits 1); ``notes`` are facts worth knowing that are not errors
+    (rows dropped by cleaning, rows breaking a plausibility rule, rules not checked). Messages hold
+    counts and at most a couple of example values, never rows. Example:
         >>> CardCheck(Path("ward.yaml")).problems
         []
     """
@@ -204,6 +211,20 @@ class CardCheck:
     rows_kept: int | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    card_error: str = ""
+
+    def card_line(self) -> str:
+        """What the card is: invalid (and why not checked further), or its dataset, target and columns.
+
+        Example:
+            >>> CardCheck(Path("ward.yaml"), card_error="target 'x' is not in 'columns'").card_line()
+            'the YAML parses, but the card is invalid (see the problem below), so no file is checked'
+        """
+        card = self.card
+        if card is None:
+            return "the YAML parses, but the card is invalid (see the problem below), so no file is checked"
+        return (f"dataset '{card.name}', target '{card.target}' (positive {card.positive_label!r}), "
+                f"{len(card.columns)} columns")
 
 
 def check_card(card_path: str | Path, file: str | Path | None = None) -> CardCheck:
@@ -211,7 +232,10 @@ def check_card(card_path: str | Path, file: str | Path | None = None) -> CardChe
 
     The file is ``file`` if given, else the card's first source file found offline (cache or
     mirror; nothing is downloaded); a card without source files is checked alone. Unusable input
-    (no card file, invalid YAML, a missing or unreadable CSV, no offline copy) raises ``BenchError``.
+    (no card file, YAML that does not parse, a missing or unreadable CSV, no offline copy) raises
+    ``BenchError``. A card whose YAML parses but breaks the card schema is one problem, starting
+    ``invalid card:``, and its file is not checked. A rule that names a column the file lacks is
+    not evaluated (a note says so; the missing column is the problem).
 
     Example:
         >>> import pathlib, tempfile
@@ -223,21 +247,24 @@ def check_card(card_path: str | Path, file: str | Path | None = None) -> CardChe
         ...     "columns:\\n  age: {type: numerical, range: [18, 120]}\\n  death: categorical\\n")
         >>> check_card(folder / "ward.yaml", file=folder / "ward.csv").problems
         ["column 'age': out_of_range: 1 of 3 rows (33.3%) outside [18, 120] (e.g. -5); expected values in [18, 120]"]
+        >>> _ = (folder / "bad.yaml").write_text((folder / "ward.yaml").read_text().replace("target: death",
+        ...                                                                                  "target: Death"))
+        >>> check_card(folder / "bad.yaml", file=folder / "ward.csv").problems  # doctest: +ELLIPSIS
+        ["invalid card: .../bad.yaml: target 'Death' is not in 'columns'; did you mean 'death'? (choices: age, death)"]
     """
     from bench.datasets.schema import card_problems, find_problems
-    from bench.datasets.explore import rule_violations
     from bench.datasets.fetch import find_offline
     from bench.datasets.tables import prepare_table, read_csv_file
-    from bench.yaml_files import read_mapping
 
     card_path = Path(card_path).expanduser()
-    raw = read_mapping(card_path, "dataset card")  # unusable input: raises
+    raw = _read_card_yaml(card_path)  # unusable input: raises
     check = CardCheck(card_path=card_path)
     try:
         card = parse_card(raw, where=str(card_path), path=card_path)
     except BenchError as exc:
-        check.problems.append(str(exc))
-        check.notes.append("the file is not checked until the card parses")
+        check.card_error = str(exc)
+        check.problems.append(f"invalid card: {exc}")
+        check.notes.append("the file is not checked until the card is valid")
         return check
     check.card = card
     if file is not None:
@@ -263,39 +290,70 @@ def check_card(card_path: str | Path, file: str | Path | None = None) -> CardChe
     check.rows_read = len(raw_frame)
     frame = prepare_table(raw_frame, card, clean=True, where=str(path), problems=check.problems)
     check.rows_kept = len(frame)
-    absent_reported = any("are missing; the file has" in message for message in check.problems)
-    check.problems += [p.message() for p in find_problems(frame, card)
-                       if not (absent_reported and p.problem == "missing_column")]
+    # prepare_table has reported every card column the table lacks (missing, or a derive that failed)
+    check.problems += [p.message() for p in find_problems(frame, card) if p.problem != "missing_column"]
     if card.cleaning and check.rows_kept < check.rows_read:
         check.notes.append(f"cleaning dropped {check.rows_read - check.rows_kept} of {check.rows_read} rows")
+    _check_rules(frame, card, list(raw_frame.columns), check)
+    return check
+
+
+def _read_card_yaml(card_path: Path) -> dict[str, Any]:
+    """The card file as a mapping; YAML that does not parse is a ``BenchError`` that says so.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.yaml"; _ = bad.write_text("name: [unclosed")
+        >>> _read_card_yaml(bad)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bench.errors.BenchError: the YAML does not parse, so the card cannot be checked: .../bad.yaml: not valid YAML: ...
+    """
     try:
-        violations = rule_violations(frame, card, k=1)
+        return read_mapping(card_path, "dataset card")
+    except BenchError as exc:
+        if isinstance(exc.__cause__, yaml.YAMLError):
+            raise BenchError(f"the YAML does not parse, so the card cannot be checked: {exc}") from exc
+        raise
+
+
+def _check_rules(frame: pd.DataFrame, card: DatasetCard, file_columns: list[str], check: CardCheck) -> None:
+    """Note how many rows break each rule; a rule naming a column the table lacks is noted as not checked."""
+    from bench.datasets.explore import rule_violations
+
+    runnable = []
+    for rule in card.rules:
+        absent = [name for name in expression_columns(rule) if name not in frame.columns]
+        if not absent:
+            runnable.append(rule)
+            continue
+        named = ", ".join(quoted_with_guess(name, file_columns) for name in absent)
+        check.notes.append(f"rule '{rule}' not checked: the table has no column {named}")
+    try:
+        violations = rule_violations(frame, replace(card, rules=tuple(runnable)), k=1)
     except BenchError as exc:
         check.problems.append(str(exc))
-        return check
+        return
     for row in violations.itertuples():
         if row.broken:
             check.notes.append(f"rule '{row.rule}': {row.broken} of {row.rows_evaluated} rows where its columns "
                                f"are observed break it")
-    return check
 
 
 def check_markdown(check: CardCheck) -> str:
     """What ``check_card`` found, as Markdown for a notebook: card, file, rows, notes, then every problem.
 
     Example:
-        >>> check = CardCheck(Path("ward.yaml"), problems=["column 'age': out_of_range: 1 of 3 rows"])
+        >>> check = CardCheck(Path("ward.yaml"), problems=["invalid card: ward.yaml: target 'x' is not in 'columns'"],
+        ...                   card_error="ward.yaml: target 'x' is not in 'columns'")
         >>> print(check_markdown(check))
-        **card** `ward.yaml`: does not parse
+        **card** `ward.yaml`: the YAML parses, but the card is invalid (see the problem below), so no file is checked
         <BLANKLINE>
         **1 problem:**
         <BLANKLINE>
-        - column 'age': out_of_range: 1 of 3 rows
+        - invalid card: ward.yaml: target 'x' is not in 'columns'
     """
-    card = check.card
-    lines = [f"**card** `{check.card_path}`: " + ("does not parse" if card is None else
-             f"dataset '{card.name}', target '{card.target}' (positive {card.positive_label!r}), "
-             f"{len(card.columns)} columns")]
+    lines = [f"**card** `{check.card_path}`: {check.card_line()}"]
     if check.file is not None:
         lines.append(f"**file** `{check.file}` ({check.origin}): {check.rows_read:,} rows read, "
                      f"{check.rows_kept:,} kept")

@@ -1,4 +1,9 @@
-"""Clinical plausibility: how many synthetic rows break the card's rules, next to the real rows."""
+"""Clinical plausibility: how many synthetic rows break the card's rules or its whole-number columns, next to the real rows.
+
+The checks are the card's ``rules`` (judged where their columns are observed) and, for each column
+declared ``integer: true``, "<column> is a whole number" (judged where the column holds a number;
+missing values are never violations). The real rate applies the same checks to the real training rows.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,20 @@ import math
 
 import pandas as pd
 
-from bench.datasets.rules import judge_rules
+from bench.datasets.rules import judge_plausibility
 from bench.metrics.base import Evaluator, MetricResult, MetricSpec, NotApplicable
 from bench.metrics.context import ScoringContext
 
 RULE_VIOLATION_RATE = MetricSpec(
     "fidelity.rule_violation_rate", goal="minimize", range=(0.0, 1.0), needs=("train", "card"), headline=True,
     reference="fidelity.real_rule_violation_rate",
-    description="share of synthetic rows that break at least one of the card's clinical rules (Wilson 95% CI)",
+    description="share of synthetic rows that break at least one of the card's clinical rules or hold a "
+                "non-whole number in a column declared integer (Wilson 95% CI)",
 )
 REAL_RULE_VIOLATION_RATE = MetricSpec(
     "fidelity.real_rule_violation_rate", goal="minimize", range=(0.0, 1.0), needs=("train", "card"),
-    description="share of real training rows that break at least one of the card's clinical rules (the reference)",
+    description="share of real training rows that break at least one of the card's clinical rules or integer "
+                "columns (the reference)",
 )
 
 
@@ -37,16 +44,18 @@ def wilson_interval(successes: int, total: int, z: float = 1.959964) -> tuple[fl
 
 
 def rule_violations(context: ScoringContext) -> list[MetricResult]:
-    """Share of synthetic rows breaking any rule (with CI) and the real share; per-rule shares as details."""
+    """Share of synthetic rows breaking any rule or integer column (with CI) and the real share; per check as details."""
     card = context.card
-    if not card.rules:
-        raise NotApplicable(f"dataset '{card.name}' declares no clinical rules in its card")
-    judged, broken = judge_rules(context.synthetic, card)
-    any_broken = int(broken.any(axis=1).sum())
+    if not card.rules and not card.integer_columns:
+        raise NotApplicable(f"dataset '{card.name}' declares no clinical rules and no integer columns in its card")
+    judged, broken = judge_plausibility(context.synthetic, card)
     reference = context.reference
+    checks = list(reference.rule_broken.index)
+    judged, broken = judged.reindex(columns=checks, fill_value=False), broken.reindex(columns=checks, fill_value=False)
+    any_broken = int(broken.any(axis=1).sum())
     details = pd.DataFrame({
-        "rule": list(card.rules),
-        "real_share_broken": reference.rule_broken.reindex(list(card.rules)).to_numpy(),
+        "rule": checks,
+        "real_share_broken": reference.rule_broken.to_numpy(),
         "synthetic_share_broken": (broken.sum() / judged.sum().where(judged.sum() > 0)).fillna(0.0).to_numpy(),
         "synthetic_rows_judged": judged.sum().to_numpy(),
     })

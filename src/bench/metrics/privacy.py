@@ -28,6 +28,7 @@ from bench.metrics.context import ScoringContext
 
 NEEDS = ("train", "holdout", "control", "card")
 VERDICT_TAG = "privacy.verdict"
+WORST_ATTACK_TAG = "privacy.max_risk_attack"  # the attack whose risk is privacy.max_risk
 ATTACKS = {
     "singling_out": "singling out with predicates on three columns (multivariate)",
     "singling_out_univariate": "singling out with predicates on one column (univariate)",
@@ -201,7 +202,7 @@ def verdict(context: ScoringContext) -> list[MetricResult]:
     else:
         label, reason = "pass", f"every attack's risk interval is below {threshold:g}"
     tags = {VERDICT_TAG: label, "privacy.verdict_reason": reason, "privacy.risk_threshold": f"{threshold:g}",
-            "privacy.verdict_confidence": f"{confidence:.4f}", "privacy.max_risk_attack": highest.attack}
+            "privacy.verdict_confidence": f"{confidence:.4f}", WORST_ATTACK_TAG: highest.attack}
     return [MetricResult(MAX_RISK.name, highest.risk, *highest.ci, details=details, tags=tags),
             MetricResult(UNTRUSTED_ATTACKS.name, float((~details["trusted"]).sum()))]
 

@@ -24,21 +24,22 @@ import numpy as np
 import pandas as pd
 
 from bench.datasets.fetch import cache_dir
-from bench.datasets.rules import judge_rules
+from bench.datasets.rules import judge_plausibility
 from bench.datasets.splits import Split
 from bench.metrics.models import MODELS, Prediction, fit_predict
 
-REFERENCE_VERSION = 1
+REFERENCE_VERSION = 2  # 2: rule violations include the card's whole-number columns
 _MEMORY: dict[str, "RealReference"] = {}
 _MEMORY_LIMIT = 8
 
 
 @dataclass
 class RealReference:
-    """TRTR predictions per model on the holdout, and the real rows' rule violations.
+    """TRTR predictions per model on the holdout, and the real rows' plausibility violations.
 
-    ``rule_broken`` is, per card rule, the share of real training rows it judges that break it;
-    ``any_rule_broken`` the share of rows breaking at least one rule.
+    ``rule_broken`` is, per plausibility check (each card rule, then each whole-number column; see
+    ``bench.datasets.rules.judge_plausibility``), the share of real training rows it judges that break
+    it; ``any_rule_broken`` the share of rows breaking at least one check.
     """
 
     trtr: dict[str, Prediction]
@@ -61,7 +62,7 @@ def reference_key(split: Split, seed: int) -> str:
     for part in (split.train, split.holdout):
         digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
     digest.update(json.dumps([split.card.columns, split.card.target, str(split.card.positive_label),
-                              list(split.card.rules), seed, REFERENCE_VERSION, sklearn.__version__,
+                              list(split.card.rules), list(split.card.integer_columns), seed, REFERENCE_VERSION, sklearn.__version__,
                               sorted(MODELS)]).encode())
     return digest.hexdigest()
 
@@ -83,10 +84,10 @@ def real_reference(split: Split, seed: int) -> RealReference:
 
 
 def compute_reference(split: Split, seed: int) -> RealReference:
-    """Fit every utility model on the real training rows and judge those rows by the card's rules."""
+    """Fit every utility model on the real training rows and judge those rows by the card's plausibility checks."""
     card = split.card
     trtr = {model: fit_predict(model, split.train, split.holdout, card, seed) for model in MODELS}
-    judged, broken = judge_rules(split.train, card)
+    judged, broken = judge_plausibility(split.train, card)
     shares = broken.sum() / judged.sum().where(judged.sum() > 0)
     return RealReference(trtr, shares.fillna(0.0).astype(float), float(broken.any(axis=1).mean()))
 
