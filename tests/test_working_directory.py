@@ -101,3 +101,16 @@ def test_a_second_run_with_relative_paths_skips_the_finished_cells(tmp_path, mon
     capsys.readouterr()
     assert main(["run", "quick.yaml", "--results", "out", "--workers", "2"]) == 0
     assert "3 cells: 0 finished, 0 failed, 3 skipped" in capsys.readouterr().out
+
+
+def test_a_relative_dataset_mirror_is_found_by_every_cell(tmp_path, monkeypatch, capsys, mirror):
+    # BENCH_DATA_MIRROR=../shared/datasets, as a user sets it beside a clone: the kernels run in a
+    # folder of their own and must still find the files, not try to download them.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BENCH_DATA_MIRROR", os.path.relpath(mirror, tmp_path))
+    Path("pima.yaml").write_text("name: relmirror\ndatasets: [pima]\ngenerators: [marginals, copy]\nseeds: [0]\n"
+                                 "metrics: [fidelity]\n")
+    code = main(["run", "pima.yaml", "--results", "results", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert code == 0 and "2 cells: 2 finished, 0 failed" in out, out
+    assert os.environ["BENCH_DATA_MIRROR"] == os.path.abspath(mirror)

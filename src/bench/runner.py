@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from bench import executors, tracking
 from bench.config import Benchmark, Cell
+from bench.datasets.fetch import anchor_data_folders
 from bench.errors import BenchError
 from bench.execution import NOTEBOOK, Job, make_job
 from bench.generators.registry import GENERATORS
@@ -151,10 +152,12 @@ def run_benchmark(benchmark: Benchmark, results_dir: Path, force: bool = False, 
     ``workers`` and ``executor`` default to the benchmark file's (0 there: automatic, see
     ``plan_resources``). ``notebook`` is the cell notebook to execute (tests swap in one that
     injects faults). Runs a killed sweep left RUNNING for these cells are closed as FAILED first.
-    A relative ``results_dir`` is made absolute first: cells never depend on the working directory.
+    A relative ``results_dir`` is made absolute first, and so are relative data folders in the
+    environment (``fetch.anchor_data_folders``): cells never depend on the working directory.
     """
     started = time.perf_counter()
     results_dir = Path(results_dir).absolute()
+    anchor_data_folders()
     cells = benchmark.cells() if cells is None else cells
     runner = executors.create(executor or benchmark.executor, address)
     try:

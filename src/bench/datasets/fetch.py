@@ -24,7 +24,7 @@ import urllib.request
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import IO, MutableMapping
 
 from tqdm import tqdm
 
@@ -33,6 +33,24 @@ from bench.errors import BenchError
 
 MIRROR_ENV = "BENCH_DATA_MIRROR"
 CACHE_ENV = "BENCH_DATA_CACHE"
+
+
+def anchor_data_folders(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Make relative ``BENCH_DATA_MIRROR`` and ``BENCH_DATA_CACHE`` absolute against the working directory
+    now: the entry points call this before any cell starts, since each cell's kernel runs in a folder
+    of its own and would read a relative folder from there (``BENCH_DATA_MIRROR=../shared/datasets``
+    then pointed nowhere and every cell tried to download).
+
+    Example:
+        >>> environ = {"BENCH_DATA_MIRROR": "mirror", "BENCH_DATA_CACHE": "/abs/cache"}
+        >>> anchor_data_folders(environ)
+        >>> environ["BENCH_DATA_MIRROR"] == os.path.join(os.getcwd(), "mirror"), environ["BENCH_DATA_CACHE"]
+        (True, '/abs/cache')
+    """
+    for name in (MIRROR_ENV, CACHE_ENV):
+        value = environ.get(name)
+        if value and not Path(value).expanduser().is_absolute():
+            environ[name] = os.path.abspath(Path(value).expanduser())
 
 
 def cache_dir() -> Path:
@@ -95,7 +113,8 @@ def resolve(source: SourceFile) -> Path:
             return _download(url, source, cached)
         except OSError as exc:  # network errors; checksum and archive errors are BenchError and stop at once
             errors.append(f"{url}: {exc}")
-    hint = f" (or set {MIRROR_ENV} to a folder that holds {source.name})" if not mirror else ""
+    hint = (f" (it is not in the mirror {MIRROR_ENV}={mirror} either)" if mirror else
+            f" (or set {MIRROR_ENV} to a folder that holds {source.name})")
     raise BenchError(f"could not download {source.name}{hint}:\n  " + "\n  ".join(errors))
 
 
