@@ -35,7 +35,7 @@ setup: $(STAMP) ## Create .venv and install the locked environment (once; reused
 bench: setup ## Run the default benchmark (benchmarks/default.yaml) and compile the report
 	$(BIN)/bench run benchmarks/default.yaml --results $(RESULTS)
 
-bench-quick: setup ## Run the CI-sized benchmark (benchmarks/quick.yaml), about 2 minutes on 2 cores
+bench-quick: setup ## Run the CI-sized benchmark (benchmarks/quick.yaml), about 1.5 minutes on 2 cores
 	$(BIN)/bench run benchmarks/quick.yaml --results $(RESULTS)
 
 # pytest exits 5 when it collected no tests: that is a failure here, never a pass.
