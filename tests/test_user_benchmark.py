@@ -64,6 +64,8 @@ def test_a_user_sweep_with_a_failing_table_still_reports_every_cell_by_card_name
     out = capsys.readouterr().out
     assert code == 1, out  # the clinic cells failed, and the command says so
     assert "6 cells: 3 finished, 3 failed" in out
+    failed = [line for line in out.splitlines() if line.startswith("  FAILED clinic/")]
+    assert len(failed) == 3 and all("1 problem: column 'age': out_of_range" in line for line in failed)  # the why
     assert "browse with:  make ui  (or: .venv/bin/mlflow ui --backend-store-uri sqlite:///" in out
 
     cells = pd.read_csv("results/tables/study/cells.csv")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.errors import BenchError, did_you_mean
+from bench.errors import BenchError, did_you_mean, headline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -183,7 +183,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         elif paths:
             print(f"  {kind + ':':13} {', '.join(sorted({str(p.parent) for p in paths}))} ({len(paths)} files)")
     for name, error in summary.failed.items():
-        print(f"  FAILED {name}: {error.splitlines()[0] if error else 'unknown error'}")
+        print(f"  FAILED {name}: {headline(error)}")
     return 1 if summary.failed else 0
 
 

@@ -17,6 +17,25 @@ class BenchError(Exception):
     """
 
 
+def headline(error: str) -> str:
+    """The line that says what went wrong: an error's first line, and its first detail where the first
+    line only announces a list ("...: 1 problem"); "unknown error" for an empty text.
+
+    Example:
+        >>> headline("BenchError: dataset 'w' does not match its card: 1 problem\\n  - column 'age': out_of_range")
+        "BenchError: dataset 'w' does not match its card: 1 problem: column 'age': out_of_range"
+        >>> headline("ValueError: boom\\nTraceback ..."), headline("")
+        ('ValueError: boom', 'unknown error')
+    """
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return "unknown error"
+    first = lines[0]
+    if len(lines) > 1 and (first.endswith(":") or first.rstrip("s").endswith(" problem")):
+        return f"{first.rstrip(':')}: {lines[1].removeprefix('- ')}"
+    return first
+
+
 def closest(name: Any, choices: Iterable[Any]) -> str | None:
     """The choice ``name`` was probably meant to be: the same words in another order, the same letters in
     another case, else the closest spelling; None when nothing is close.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.errors import headline
 from bench.verdicts import unavailable_table, verdict_comparison
 
 # The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
@@ -87,9 +88,11 @@ def unavailable_section(runs: pd.DataFrame) -> str:
     table = unavailable_table(runs)
     if table.empty:
         return ""
+    grouped = table.groupby(["metric", "status", "reason", "dataset"], sort=True).agg(
+        generators=("generator", lambda names: ", ".join(sorted(names))), cells=("cells", "sum")).reset_index()
     return ("<h2>Metrics without a value</h2><p>These metrics were not computed for the cells counted here, "
-            "so they are missing from the tables and figures above. Table: <code>unavailable.csv</code>.</p>"
-            + html_table(table, index=False))
+            "so they are missing from the tables and figures above. Per generator: "
+            "<code>unavailable.csv</code>.</p>" + html_table(grouped, index=False))
 
 
 def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: pd.DataFrame) -> str:
@@ -114,7 +117,7 @@ def render(results_dir: Path, name: str, outputs: dict[str, list[Path]], runs: p
              f"seeds or cells; no patient row is shown.</p>"]
     if len(failed):
         rows = "".join(f"<tr><td>{html.escape(str(r.cell))}</td><td class='failed'>"
-                       f"{html.escape(str(r.error).splitlines()[0] if str(r.error) else 'no error recorded')}</td></tr>"
+                       f"{html.escape(headline(str(r.error)) if str(r.error) else 'no error recorded')}</td></tr>"
                        for r in failed.itertuples())
         parts.append(f"<h2>Failed cells</h2><table><tr><th>cell</th><th>error</th></tr>{rows}</table>")
     parts.append(verdict_section(runs))

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from bench import executors, tracking
 from bench.config import Benchmark, Cell
 from bench.datasets.fetch import anchor_data_folders
-from bench.errors import BenchError
+from bench.errors import BenchError, headline
 from bench.execution import NOTEBOOK, Job, make_job
 from bench.generators.registry import GENERATORS
 from bench.watchdog import Limits, total_memory_mb
@@ -105,7 +105,7 @@ class Progress:
             self.running -= 1
             if error:
                 self.failed += 1
-                tqdm.write(f"FAILED {name}: {error.splitlines()[0]}")
+                tqdm.write(f"FAILED {name}: {headline(error)}")
             else:
                 self.finished += 1
             self._bar.update(1)
