@@ -176,3 +176,17 @@ def test_validate_a_card_whose_file_is_not_offline_exits_2(tmp_path, capsys, mon
     monkeypatch.delenv("BENCH_DATA_MIRROR", raising=False)
     assert main(["datasets", "validate", str(REPO / "datasets" / "pima.yaml")]) == 2
     assert "diabetes.csv (card 'pima') is not in the cache" in capsys.readouterr().err
+
+
+def test_the_browse_command_names_the_store_the_sweep_used(tmp_path, monkeypatch):
+    from bench.cli import browse_command
+
+    monkeypatch.chdir(tmp_path)
+    store = f"sqlite:///{tmp_path.resolve()}/results/mlflow.db"
+    assert browse_command(store, tmp_path / "results").endswith(f"mlflow ui --backend-store-uri {store}")
+    assert "make" not in browse_command(store, tmp_path / "results")  # not in a checkout: no Makefile here
+    Path("Makefile").write_text("ui:\n")
+    assert browse_command(store, tmp_path / "results").startswith("make ui  (or: ")
+    other = f"sqlite:///{tmp_path.resolve()}/elsewhere/mlflow.db"
+    assert browse_command(other, tmp_path / "elsewhere").startswith(f"make ui RESULTS={tmp_path / 'elsewhere'}  (or: ")
+    assert "make" not in browse_command("sqlite:////data/shared.db", tmp_path / "results")  # MLFLOW_TRACKING_URI

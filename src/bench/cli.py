@@ -188,21 +188,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def browse_command(tracking_uri: str, results_dir: Path) -> str:
-    """The command that opens the MLflow UI on the store a sweep used: ``make ui`` for the default
-    ``results`` folder, ``make ui RESULTS=...`` for another one, the ``mlflow ui`` line for any other store.
+    """The command that opens the MLflow UI on the store a sweep used: the ``mlflow ui`` line of this
+    environment, preceded, where the command runs in the checkout (a ``Makefile`` here) and the store
+    is the results folder's, by ``make ui`` (``make ui RESULTS=...`` for another folder).
 
     Example:
-        >>> browse_command("sqlite:////data/r/mlflow.db", Path("/data/r"))
-        'make ui RESULTS=/data/r  (or: .venv/bin/mlflow ui --backend-store-uri sqlite:////data/r/mlflow.db)'
-        >>> browse_command("sqlite:////data/other.db", Path("/data/r"))
-        '.venv/bin/mlflow ui --backend-store-uri sqlite:////data/other.db'
         >>> browse_command("http://127.0.0.1:5000", Path("/data/r"))
         'open http://127.0.0.1:5000 (the tracking server the sweep logged to)'
+        >>> browse_command("sqlite:////data/other.db", Path("/data/r")).endswith(
+        ...     "mlflow ui --backend-store-uri sqlite:////data/other.db")
+        True
     """
     if tracking_uri.startswith(("http://", "https://")):
         return f"open {tracking_uri} (the tracking server the sweep logged to)"
-    direct = f".venv/bin/mlflow ui --backend-store-uri {tracking_uri}"
-    if tracking_uri != f"sqlite:///{results_dir.resolve() / 'mlflow.db'}":
+    mlflow = Path(sys.executable).with_name("mlflow")
+    if mlflow.is_relative_to(Path.cwd()):
+        mlflow = mlflow.relative_to(Path.cwd())
+    direct = f"{mlflow} ui --backend-store-uri {tracking_uri}"
+    if tracking_uri != f"sqlite:///{results_dir.resolve() / 'mlflow.db'}" or not Path("Makefile").is_file():
         return direct
     make = "make ui" if results_dir == Path.cwd() / "results" else f"make ui RESULTS={results_dir}"
     return f"{make}  (or: {direct})"

@@ -261,10 +261,14 @@ def _cell_row(run: Any) -> dict[str, Any]:
 
 
 def _tidy(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows (oldest first) to the runs table: the latest run of each cell id, sorted by dataset, generator, seed."""
+    """Rows (oldest first) to the runs table: the latest run of each cell, sorted by dataset, generator, seed.
+
+    A cell is its name (``dataset/generator/seed=s``): when its id changed (an edited card or data
+    file, a new package version), the run of the old id is superseded, not reported beside the new one.
+    """
     if not rows:
         return pd.DataFrame()
-    frame = pd.DataFrame(rows).drop_duplicates("cell_id", keep="last")
+    frame = pd.DataFrame(rows).drop_duplicates("cell_id", keep="last").drop_duplicates("cell", keep="last")
     return frame.sort_values(["dataset", "generator", "seed"]).reset_index(drop=True)
 
 
