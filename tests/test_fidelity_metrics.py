@@ -1,10 +1,14 @@
 """Fidelity metrics against known answers: a copy is the ceiling, independent marginals lose pairs."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from bench import datasets, generators, metrics
+from bench.metrics.context import ScoringContext
 from bench.metrics.detection import alpha_precision_beta_recall
+from bench.metrics.plausibility import rule_violations
 
 FIDELITY = ["fidelity"]
 
@@ -82,3 +86,20 @@ def test_alpha_precision_and_beta_recall_match_synthcity():
     real, synthetic = rng.normal(size=(300, 4)), 1.3 * rng.normal(size=(300, 4)) + 0.2
     expected = AlphaPrecision().metrics(real, synthetic)
     assert alpha_precision_beta_recall(real, synthetic) == pytest.approx((expected[3], expected[4]))
+
+
+def test_rule_violations_are_a_share_of_the_rows_a_rule_can_judge(split):
+    # Issue 18 (12): rows whose rule columns are missing used to count as plausible, halving the rate
+    # of a generator that breaks the rule on every row it does fill in.
+    broken = split.train.copy()
+    half = broken.index[: len(broken) // 2]
+    broken["map"] = broken["sbp"] + 5  # every judged row breaks "map <= sbp"
+    broken.loc[half, ["map", "sbp"]] = np.nan  # and half the rows cannot be judged by any pressure rule
+    card = replace(split.card, rules=("map <= sbp",), integer_columns=())
+    result = rule_violations(ScoringContext(replace(split, card=card), broken.reset_index(drop=True)))[0]
+    assert result.value == pytest.approx(1.0) and result.ci_low > 0.95  # every judged row breaks it
+    judged = result.details.set_index("rule").loc["map <= sbp", "synthetic_rows_judged"]
+    assert judged == len(broken) - len(half)
+    clean = split.train.copy()
+    clean.loc[half, ["map", "sbp"]] = np.nan  # the same missing rows, nothing broken: 0, not inflated
+    assert rule_violations(ScoringContext(replace(split, card=card), clean.reset_index(drop=True)))[0].value == 0.0

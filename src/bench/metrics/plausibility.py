@@ -2,7 +2,9 @@
 
 The checks are the card's ``rules`` (judged where their columns are observed) and, for each column
 declared ``integer: true``, "<column> is a whole number" (judged where the column holds a number;
-missing values are never violations). The real rate applies the same checks to the real training rows.
+missing values are never violations). A row that no check can judge (every column a check needs
+is missing) is left out of the share instead of counted as plausible. The real rate applies the
+same checks to the real training rows.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from bench.metrics.context import ScoringContext
 RULE_VIOLATION_RATE = MetricSpec(
     "fidelity.rule_violation_rate", goal="minimize", range=(0.0, 1.0), needs=("train", "card"), headline=True,
     reference="fidelity.real_rule_violation_rate",
-    description="share of synthetic rows that break at least one of the card's clinical rules or hold a "
-                "non-whole number in a column declared integer (Wilson 95% CI)",
+    description="share of the synthetic rows judged by at least one check (the card's clinical rules, its "
+                "columns declared integer) that break at least one (Wilson 95% CI over the rows judged)",
 )
 REAL_RULE_VIOLATION_RATE = MetricSpec(
     "fidelity.real_rule_violation_rate", goal="minimize", range=(0.0, 1.0), needs=("train", "card"),
-    description="share of real training rows that break at least one of the card's clinical rules or integer "
-                "columns (the reference)",
+    description="share of the real training rows judged by at least one check that break at least one "
+                "(the reference)",
 )
 
 
@@ -44,7 +46,8 @@ def wilson_interval(successes: int, total: int, z: float = 1.959964) -> tuple[fl
 
 
 def rule_violations(context: ScoringContext) -> list[MetricResult]:
-    """Share of synthetic rows breaking any rule or integer column (with CI) and the real share; per check as details."""
+    """Share of the judged synthetic rows breaking any rule or integer column (with CI) and the real share;
+    per check as details."""
     card = context.card
     if not card.rules and not card.integer_columns:
         raise NotApplicable(f"dataset '{card.name}' declares no clinical rules and no integer columns in its card")
@@ -52,16 +55,18 @@ def rule_violations(context: ScoringContext) -> list[MetricResult]:
     reference = context.reference
     checks = list(reference.rule_broken.index)
     judged, broken = judged.reindex(columns=checks, fill_value=False), broken.reindex(columns=checks, fill_value=False)
-    any_broken = int(broken.any(axis=1).sum())
+    any_broken, rows_judged = int(broken.any(axis=1).sum()), int(judged.any(axis=1).sum())
+    if rows_judged == 0:
+        raise NotApplicable("no synthetic row holds the columns any plausibility check needs (all missing)")
     details = pd.DataFrame({
         "rule": checks,
         "real_share_broken": reference.rule_broken.to_numpy(),
         "synthetic_share_broken": (broken.sum() / judged.sum().where(judged.sum() > 0)).fillna(0.0).to_numpy(),
         "synthetic_rows_judged": judged.sum().to_numpy(),
     })
-    low, high = wilson_interval(any_broken, len(context.synthetic))
+    low, high = wilson_interval(any_broken, rows_judged)
     return [
-        MetricResult(RULE_VIOLATION_RATE.name, any_broken / len(context.synthetic), low, high, details=details),
+        MetricResult(RULE_VIOLATION_RATE.name, any_broken / rows_judged, low, high, details=details),
         MetricResult(REAL_RULE_VIOLATION_RATE.name, reference.any_rule_broken),
     ]
 

@@ -28,7 +28,7 @@ from bench.datasets.rules import judge_plausibility
 from bench.datasets.splits import Split
 from bench.metrics.models import MODELS, Prediction, fit_predict
 
-REFERENCE_VERSION = 2  # 2: rule violations include the card's whole-number columns
+REFERENCE_VERSION = 3  # 2: whole-number columns among the checks; 3: shares over the rows judged
 _MEMORY: dict[str, "RealReference"] = {}
 _MEMORY_LIMIT = 8
 
@@ -39,7 +39,7 @@ class RealReference:
 
     ``rule_broken`` is, per plausibility check (each card rule, then each whole-number column; see
     ``bench.datasets.rules.judge_plausibility``), the share of real training rows it judges that break
-    it; ``any_rule_broken`` the share of rows breaking at least one check.
+    it; ``any_rule_broken`` the share of the rows judged by at least one check that break at least one.
     """
 
     trtr: dict[str, Prediction]
@@ -89,7 +89,9 @@ def compute_reference(split: Split, seed: int) -> RealReference:
     trtr = {model: fit_predict(model, split.train, split.holdout, card, seed) for model in MODELS}
     judged, broken = judge_plausibility(split.train, card)
     shares = broken.sum() / judged.sum().where(judged.sum() > 0)
-    return RealReference(trtr, shares.fillna(0.0).astype(float), float(broken.any(axis=1).mean()))
+    rows_judged = int(judged.any(axis=1).sum())
+    any_broken = float(broken.any(axis=1).sum() / rows_judged) if rows_judged else 0.0
+    return RealReference(trtr, shares.fillna(0.0).astype(float), any_broken)
 
 
 def _write(path: Path, reference: RealReference) -> None:
