@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.errors import headline
-from bench.verdicts import unavailable_table, verdict_comparison
+from bench.verdicts import has_verdicts, unavailable_table, verdict_comparison
 
 # The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
 BASE_STYLE = """
@@ -75,7 +75,7 @@ def html_table(table: pd.DataFrame, index: bool = True) -> str:
 
 def verdict_section(runs: pd.DataFrame) -> str:
     """The privacy verdicts (generator x dataset) as a page section; '' when no cell scored privacy."""
-    if "privacy_verdict" not in runs or not runs["privacy_verdict"].astype(bool).any():
+    if not has_verdicts(runs):
         return ""
     return ("<h2>Privacy verdicts</h2><p>Each cell's verdict against the risk threshold (pass: every attack's "
             "interval below it; fail: one wholly above it; inconclusive: otherwise), counted over seeds, with "

@@ -17,7 +17,7 @@ from bench import latex
 from bench.report import FINISHED, markdown_table
 
 VERDICTS = ("pass", "fail", "inconclusive")
-VERDICT_COLUMNS = ("dataset", "generator", "cells", *VERDICTS, "no_verdict", "worst_attack")
+VERDICT_TABLE_COLUMNS = ("dataset", "generator", "cells", *VERDICTS, "no_verdict", "worst_attack")
 UNAVAILABLE_COLUMNS = ("metric", "status", "reason", "dataset", "generator", "cells")
 
 
@@ -28,6 +28,16 @@ def _example_runs() -> pd.DataFrame:
         "status": [FINISHED, FINISHED, "FAILED"], "privacy_verdict": ["fail", "inconclusive", ""],
         "privacy_worst_attack": ["singling_out", "inference", ""], "privacy.max_risk": [0.6, 0.3, float("nan")],
         "unavailable": [{"fairness.worst_subgroup_gap": "not applicable: no subgroup of 20 rows"}, {}, {}]})
+
+
+def has_verdicts(runs: pd.DataFrame) -> bool:
+    """Whether some cell of ``runs`` has a privacy verdict (privacy was scored).
+
+    Example:
+        >>> has_verdicts(_example_runs()), has_verdicts(_example_runs().assign(privacy_verdict=""))
+        (True, False)
+    """
+    return "privacy_verdict" in runs and bool(runs["privacy_verdict"].isin(VERDICTS).any())
 
 
 def verdict_table(runs: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +62,7 @@ def verdict_table(runs: pd.DataFrame) -> pd.DataFrame:
             worst = str(judged.loc[judged["privacy.max_risk"].idxmax(), "privacy_worst_attack"])
         rows.append({"dataset": dataset, "generator": generator, "cells": len(group), **counts,
                      "no_verdict": len(group) - sum(counts.values()), "worst_attack": worst})
-    return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+    return pd.DataFrame(rows, columns=list(VERDICT_TABLE_COLUMNS))
 
 
 def verdict_text(row: pd.Series) -> str:
@@ -110,7 +120,7 @@ def write_verdicts(runs: pd.DataFrame, tables_dir: Path) -> list[Path]:
     tables_dir = Path(tables_dir)
     tables_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    if "privacy_verdict" in runs and runs["privacy_verdict"].isin(VERDICTS).any():
+    if has_verdicts(runs):
         verdict_table(runs).to_csv(tables_dir / "privacy_verdicts.csv", index=False)
         wide = verdict_comparison(runs)
         wide.index.name = "generator"
@@ -127,5 +137,5 @@ def write_verdicts(runs: pd.DataFrame, tables_dir: Path) -> list[Path]:
     return paths + [tables_dir / "unavailable.csv"]
 
 
-__all__ = ["UNAVAILABLE_COLUMNS", "VERDICTS", "VERDICT_COLUMNS", "unavailable_table", "verdict_comparison",
+__all__ = ["UNAVAILABLE_COLUMNS", "VERDICTS", "VERDICT_TABLE_COLUMNS", "has_verdicts", "unavailable_table", "verdict_comparison",
            "verdict_table", "verdict_text", "write_verdicts"]

@@ -194,11 +194,11 @@ def derive_column(frame: pd.DataFrame, expression: str, what: str) -> pd.Series:
     if not (isinstance(result, pd.Series) and pd.api.types.is_bool_dtype(result.dtype)):
         return result
     named = expression_columns(expression)
-    unknown = frame[named].isna().any(axis=1) if named else pd.Series(False, index=frame.index)
-    unknown |= result.isna()
-    if not unknown.any():
+    undetermined = frame[named].isna().any(axis=1) if named else pd.Series(False, index=frame.index)
+    undetermined |= result.isna()
+    if not undetermined.any():
         return result.astype(int)
-    return result.astype("boolean").astype("Int64").mask(unknown)
+    return result.astype("boolean").astype("Int64").mask(undetermined)
 
 
 def missing_columns_message(absent: list[str], present: list[str], card: DatasetCard, where: str) -> str:
