@@ -5,6 +5,7 @@ import pytest
 from bench import datasets
 from bench.config import Cell, label, load_benchmark, parse_entry
 from bench.errors import BenchError
+from bench.metrics.options import OPTIONS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +43,8 @@ def test_cell_id_is_stable_and_covers_everything_that_changes_numbers():
     strict = Cell("b", "pima", {}, "marginals", {}, seed=0, metric_options={"risk_threshold": 0.05})
     assert base.id != strict.id and strict.notebook_parameters()["metric_options"] == {"risk_threshold": 0.05}
     # Writing a default out gives the same cell (resolved options are hashed), so no rerun.
-    assert base.id == Cell("b", "pima", {}, "marginals", {}, seed=0, metric_options={"n_attacks": 500}).id
+    assert base.id == Cell("b", "pima", {}, "marginals", {}, seed=0,
+                           metric_options={"n_attacks": OPTIONS["n_attacks"].default}).id
 
 
 def test_entry_parser_handles_nested_lists_and_typed_values():

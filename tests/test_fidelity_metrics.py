@@ -7,7 +7,7 @@ import pytest
 
 from bench import datasets, generators, metrics
 from bench.metrics.context import ScoringContext
-from bench.metrics.detection import alpha_precision_beta_recall
+from bench.metrics.detection import NEAREST_K, alpha_precision_beta_recall, density_coverage
 from bench.metrics.plausibility import rule_violations
 
 FIDELITY = ["fidelity"]
@@ -28,15 +28,19 @@ def scored(split):
 
 
 def test_copy_scores_best_on_every_fidelity_metric(scored):
+    # Density's target is a fresh sample's 1: a copy overshoots it on purpose (see the density tests).
     for name, result in scored["copy"].items():
         spec = metrics.spec(name)
-        if spec.reference is None and name != "fidelity.real_rule_violation_rate":
+        if spec.reference is None and name not in ("fidelity.real_rule_violation_rate", "fidelity.density"):
             for other in ("marginals", "gaussian_copula"):
                 assert not spec.better(scored[other][name].value, result.value), (name, other)
     assert scored["copy"]["fidelity.univariate_similarity"].value == pytest.approx(1.0)
     assert scored["copy"]["fidelity.pair_similarity"].value == pytest.approx(1.0)
     assert scored["copy"]["fidelity.detection_auroc"].value == 0.5  # cannot be told apart
-    assert scored["copy"]["fidelity.beta_recall"].value > 0.99
+    assert scored["copy"]["fidelity.coverage"].value == 1.0
+    assert scored["copy"]["fidelity.density"].value == pytest.approx(1 + 1 / NEAREST_K, abs=0.02)
+    assert "fidelity.beta_recall" not in scored["copy"]  # rewarded copying; kept in alpha-precision's details
+    assert scored["copy"]["fidelity.alpha_precision"].details["beta_recall"].iloc[0] > 0.99
 
 
 def test_marginals_lose_the_pairs_a_correlated_generator_keeps(scored):
@@ -86,6 +90,30 @@ def test_alpha_precision_and_beta_recall_match_synthcity():
     real, synthetic = rng.normal(size=(300, 4)), 1.3 * rng.normal(size=(300, 4)) + 0.2
     expected = AlphaPrecision().metrics(real, synthetic)
     assert alpha_precision_beta_recall(real, synthetic) == pytest.approx((expected[3], expected[4]))
+
+
+def test_density_and_coverage_match_synthcity():
+    from synthcity.metrics.eval_statistical import PRDCScore
+
+    rng = np.random.default_rng(1)
+    real, synthetic = rng.normal(size=(300, 4)), 1.3 * rng.normal(size=(300, 4)) + 0.2
+    expected = PRDCScore(nearest_k=NEAREST_K)._compute_prdc(real, synthetic)
+    assert density_coverage(real, synthetic) == pytest.approx((expected["density"], expected["coverage"]))
+
+
+def test_density_and_coverage_prefer_a_fresh_sample_to_a_copy_and_a_collapsed_sample():
+    # Issue (item 11): beta-recall scored a fresh real sample about 0.5 and a verbatim copy 1.
+    rng = np.random.default_rng(2)
+    real = rng.normal(size=(2000, 4))
+    fresh = density_coverage(real, rng.normal(size=(2000, 4)))
+    copy = density_coverage(real, real.copy())
+    collapsed = density_coverage(real, 0.3 * rng.normal(size=(2000, 4)))
+    assert fresh[0] == pytest.approx(1.0, abs=0.05) and fresh[1] == pytest.approx(1 - 2 ** -NEAREST_K, abs=0.02)
+    assert copy == pytest.approx((1 + 1 / NEAREST_K, 1.0))  # each copy sits in its own ball and its k neighbours'
+    assert collapsed[1] < 0.4  # most of the real distribution is not covered
+    density, coverage = metrics.spec("fidelity.density"), metrics.spec("fidelity.coverage")
+    assert density.better(fresh[0], copy[0])  # density's target 1 prefers the fresh sample
+    assert coverage.better(fresh[1], collapsed[1]) and copy[1] - fresh[1] < 0.05  # a copy gains little coverage
 
 
 def test_rule_violations_are_a_share_of_the_rows_a_rule_can_judge(split):

@@ -43,6 +43,13 @@ def make_runs(values=VALUES):
     return pd.DataFrame(rows)
 
 
+def one_metric(values, spec):
+    """values: {(dataset, generator): [value per seed, None for a failed cell]} of ``spec``; other metrics 0.5."""
+    slot = {AUROC.name: 0, WALL.name: 1, SHARE.name: 2}[spec.name]
+    return make_runs({key: [None if v is None else tuple(v if i == slot else 0.5 for i in range(3)) for v in seeds]
+                      for key, seeds in values.items()})
+
+
 @pytest.fixture
 def runs():
     return make_runs()
@@ -85,8 +92,9 @@ def test_a_single_seed_gets_no_interval_and_no_seed_gets_no_mean():
     assert math.isnan(copy["std"]) and math.isnan(copy["ci_low"]) and math.isnan(copy["ci_high"])
     assert (marginals["n"], marginals["failed"]) == (0, 2) and math.isnan(marginals["mean"])
     table = report.comparison_table(runs, AUROC)
-    assert table.loc["copy", "pima"] == "**0.900** (n=1)"  # a single seed is marked, never a bare number
+    assert table.loc["copy", "pima"] == "0.900 (n=1)"  # a single seed is marked, never a bare number; no runner-up
     assert table.loc["marginals", "pima"] == "failed (2/2)"
+    assert report.advantage_row(runs, AUROC).loc[report.ADVANTAGE_LABEL, "pima"] == "no runner-up with a value"
     assert "n = 1 seed (cells with a value) per entry; one seed: single values without an interval" in \
         report.metric_markdown(runs, AUROC)
 
@@ -113,24 +121,69 @@ def bold(table):
     return {(g, d) for g in table.index for d in table.columns if table.loc[g, d].startswith("**")}
 
 
-def test_best_is_bold_for_maximize(runs):
-    assert bold(report.comparison_table(runs, AUROC)) == {
-        ("bayesian_network", "pima"), ("ctgan[epochs=100]", "sepsis_like")}
+def test_best_is_bold_only_where_its_paired_interval_against_the_runner_up_excludes_zero():
+    values = {("clear", "a"): [0.70, 0.80, 0.90, 0.75], ("clear", "b"): [0.67, 0.78, 0.87, 0.73],
+              ("clear", "c"): [0.5] * 4,  # a beats b on every seed: paired differences 0.03, 0.02, 0.03, 0.02
+              ("noisy", "a"): [0.80, 0.95, 0.75, 0.80], ("noisy", "b"): [0.78, 0.70, 0.88, 0.79],
+              ("noisy", "c"): [0.5] * 4}  # a's mean is best, but it loses two of four seeds to b
+    runs = one_metric(values, AUROC)
+    assert bold(report.comparison_table(runs, AUROC)) == {("a", "clear")}
+    advantages = report.paired_advantages(runs, AUROC).set_index("dataset")
+    diff = np.array([0.03, 0.02, 0.03, 0.02])
+    low, high = stats.t.interval(0.95, df=3, loc=diff.mean(), scale=stats.sem(diff))
+    clear = advantages.loc["clear"]
+    assert (clear["best"], clear["runner_up"], clear["n"], clear["clear"]) == ("a", "b", 4, True)
+    assert (clear["advantage"], clear["ci_low"], clear["ci_high"]) == pytest.approx((diff.mean(), low, high))
+    summary = report.summarise(runs, AUROC).set_index(["dataset", "generator"])
+    assert summary.loc[("clear", "a"), "ci_low"] < summary.loc[("clear", "b"), "mean"]  # unpaired, they overlap
+    noisy = advantages.loc["noisy"]
+    assert (noisy["best"], noisy["runner_up"], noisy["clear"]) == ("a", "b", False) and noisy["ci_low"] < 0
+    row = report.advantage_row(runs, AUROC).iloc[0]
+    assert row["clear"] == f"a over b: +0.025 [{low:+.3f}, {high:+.3f}] (paired t, n=4 seeds)"
 
 
 def test_best_is_bold_for_minimize(runs):
     assert bold(report.comparison_table(runs, WALL)) == {("marginals", "pima"), ("marginals", "sepsis_like")}
 
 
-def test_best_is_bold_for_a_target_goal(runs):
-    # target 0.5: bayesian_network (0.50) on pima, ctgan (0.55) beats bayesian_network (0.41) on sepsis_like
-    assert bold(report.comparison_table(runs, SHARE)) == {
-        ("bayesian_network", "pima"), ("ctgan[epochs=100]", "sepsis_like")}
+def test_best_is_bold_for_a_target_goal():
+    # target 0.5: "near" is closest; "far" has the highest values, "under" the lowest, both farther away.
+    values = {("pima", "near"): [0.50, 0.52, 0.49], ("pima", "far"): [0.60, 0.65, 0.58],
+              ("pima", "under"): [0.30, 0.35, 0.32]}
+    runs = one_metric(values, SHARE)
+    assert bold(report.comparison_table(runs, SHARE)) == {("near", "pima")}
+    advantage = report.paired_advantages(runs, SHARE).iloc[0]
+    assert advantage["runner_up"] == "far" and advantage["advantage"] == pytest.approx(0.10)  # 0.5 nearer by 0.1
 
 
 def test_a_generator_with_only_failures_is_never_best():
     values = {("pima", "a"): [None], ("pima", "b"): [(0.6, 1.0, 0.5)]}
-    assert bold(report.comparison_table(make_runs(values), AUROC)) == {("b", "pima")}
+    assert bold(report.comparison_table(make_runs(values), AUROC)) == set()  # nothing to be clearly better than
+
+
+def test_deterministic_generators_show_no_interval_and_no_false_certainty():
+    values = {("pima", "copy"): [0.1] * 3, ("pima", "fixed"): [0.05] * 3,  # two deterministic generators
+              ("sepsis_like", "copy"): [0.9] * 3, ("sepsis_like", "noisy"): [0.70, 0.75, 0.72]}
+    runs = one_metric(values, AUROC)
+    table = report.comparison_table(runs, AUROC)
+    assert table.loc["copy", "pima"] == "0.100 (n=3 identical)"  # np.std of three 0.1s is not exactly 0
+    assert table.loc["fixed", "pima"] == "0.050 (n=3 identical)"
+    assert table.loc["copy", "sepsis_like"] == "**0.900** (n=3 identical)"  # a random runner-up gives an interval
+    assert bold(table) == {("copy", "sepsis_like")}  # a constant difference is one value, not certainty
+    row = report.advantage_row(runs, AUROC).iloc[0]
+    assert row["pima"] == "copy over fixed: +0.050 (same difference on all 3 seeds: no interval)"
+    assert row["sepsis_like"].startswith("copy over noisy: +0.177 [") and "(paired t, n=3 seeds)" in row["sepsis_like"]
+    markdown = report.metric_markdown(runs, AUROC)
+    assert "± 0.000" not in markdown and "Entries marked identical had the same value on every seed" in markdown
+    assert r"$\pm$ 0.000" not in report.metric_latex(runs, AUROC)
+    summary = report.summarise(runs, AUROC)
+    assert (summary["std"] == 0).sum() == 3 and (summary["ci_low"] == summary["ci_high"]).sum() == 3
+
+
+def test_a_half_width_that_rounds_to_zero_is_not_shown_as_zero():
+    runs = one_metric({("pima", "a"): [0.5, 0.5001, 0.5], ("pima", "b"): [0.4, 0.4, 0.41]}, AUROC)
+    assert report.comparison_table(runs, AUROC).loc["a", "pima"] == "**0.500 ± <0.001**"  # and clearly best
+    assert report.comparison_table(runs, AUROC, latex=True).loc["a", "pima"] == r"\textbf{0.500 $\pm$ $<$0.001}"
 
 
 def test_style_is_applied_only_inside_the_block():
@@ -157,7 +210,11 @@ def test_tables_are_written_with_stable_names(runs, tmp_path):
     assert "utility.tstr_auroc" in title and "↑" in title and AUROC.description in title
     assert "↓" in (out / "cost_fit_wall_s.md").read_text(encoding="utf-8").splitlines()[0]
     assert "| generator | pima | sepsis_like |" in markdown
-    assert "**0.810 ± " in markdown and "(1 failed)" in markdown
+    assert "| bayesian_network | 0.810 ± " in markdown and "**" not in markdown and "(1 failed)" in markdown
+    assert "| best vs runner-up | bayesian_network over ctgan[epochs=100]: +0.090 [-0.037, +0.217] (paired t, n=2 " \
+           "seeds) | ctgan[epochs=100] over bayesian_network: +0.030 (same difference on all 3 seeds: no interval) |" \
+        in markdown
+    assert "in bold only where the 95% paired Student-t interval" in markdown
     cells = pd.read_csv(out / "cells.csv")
     assert len(cells) == len(runs) and (cells["status"] == "FAILED").sum() == 1
     assert list(cells.columns[:9]) == list(report.IDENTITY_COLUMNS)
@@ -170,7 +227,7 @@ def test_latex_fragment_is_a_well_formed_booktabs_tabular_with_the_table_values(
     body = [line for line in tex.splitlines() if not line.startswith("%")]
     assert body[0] == r"\begin{tabular}{lrr}" and body[-1] == r"\end{tabular}"
     assert [line for line in body if line in (r"\toprule", r"\midrule", r"\bottomrule")] == [
-        r"\toprule", r"\midrule", r"\bottomrule"]
+        r"\toprule", r"\midrule", r"\midrule", r"\bottomrule"]  # the advantage row below the second rule
     rows = [line for line in body if line.endswith(r" \\")]
     assert rows[0] == r"generator $\uparrow$ & pima & sepsis\_like \\"  # the underscore is escaped
     assert all(line.replace(r"\&", "").count("&") == 2 for line in rows)  # 3 columns in every row
@@ -178,9 +235,11 @@ def test_latex_fragment_is_a_well_formed_booktabs_tabular_with_the_table_values(
     cells = {line.split(" & ")[0]: line.removesuffix(r" \\").split(" & ")[1:] for line in rows[1:]}
     summary = report.summarise(runs, AUROC).set_index(["dataset", "generator"])
     pima_bn = summary.loc[("pima", "bayesian_network")]
-    assert cells[r"bayesian\_network"][0] == (rf"\textbf{{{pima_bn['mean']:.3f} $\pm$ "
-                                           rf"{pima_bn['ci_high'] - pima_bn['mean']:.3f}}}")
+    assert cells[r"bayesian\_network"][0] == (rf"{pima_bn['mean']:.3f} $\pm$ "  # best, but not clearly: not bold
+                                           rf"{pima_bn['ci_high'] - pima_bn['mean']:.3f}")
     assert cells["ctgan[epochs=100]"][0].endswith("(1 failed)")
+    assert cells["best vs runner-up"][0] == (r"bayesian\_network over ctgan[epochs=100]: +0.090 [-0.037, +0.217] "
+                                             "(paired t, n=2 seeds)")
 
 
 def test_markdown_escapes_pipes():

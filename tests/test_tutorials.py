@@ -17,12 +17,13 @@ from bench import datasets
 from notebook_checks import NOTEBOOKS, errors, execute, images, leaked_rows, tagged_output
 
 SEPSIS = {"n_patients": 1000}
+SEPSIS_SUBGROUPS = {"n_patients": 8000}  # the smallest cohort with two sex subgroups of 30 holdout patients per class
 CASES = {
-    "01_start_here": {"dataset": "sepsis_like", "dataset_options": SEPSIS, "generator": "gaussian_copula",
+    "01_start_here": {"dataset": "sepsis_like", "dataset_options": SEPSIS_SUBGROUPS, "generator": "gaussian_copula",
                       "metric_options": {"n_attacks": 100}},
     "02_privacy_attacks": {"dataset": "sepsis_like", "dataset_options": SEPSIS, "generator": "marginals",
                            "n_attacks": 120, "small_budget": 30},
-    "03_fairness_and_rare_patients": {"dataset_options": SEPSIS,
+    "03_fairness_and_rare_patients": {"dataset_options": SEPSIS_SUBGROUPS,
                                       "generators_to_compare": {"marginals": {}, "gaussian_copula": {}},
                                       "rebalance_generator": "gaussian_copula", "pool_factor": 2},
 }
@@ -66,7 +67,7 @@ def test_tutorial_runs_and_shows_no_real_row(name: str, executed):
 def test_start_here_reads_a_scorecard_family_by_family(executed):
     notebook = executed["01_start_here"]
     summary = tagged_output(notebook, "summary")
-    assert summary["generator"] == "gaussian_copula" and summary["synthetic_rows"] == 600  # 60% of 1,000
+    assert summary["generator"] == "gaussian_copula" and summary["synthetic_rows"] == 4800  # 60% of 8,000
     assert summary["verdict"] in {"pass", "fail", "inconclusive"}
     assert 0 < summary["fidelity.univariate_similarity"] <= 1 and -1 <= summary["utility.tstr_gap"] <= 1
     markdown = "\n".join(o["data"]["text/markdown"] for c in notebook.cells for o in c.get("outputs", [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from bench import report_page, verdicts
 
@@ -25,18 +26,21 @@ def runs_with_verdicts() -> pd.DataFrame:
     return pd.DataFrame([{
         "run_id": f"r{i}", "cell": f"{d}/{g}/seed={s}", "dataset": d, "generator": g, "seed": s, "status": st,
         "error": "" if st == "FINISHED" else "MemoryError", "privacy_verdict": v, "privacy_worst_attack": a,
-        "privacy.max_risk": r, "unavailable": u} for i, (d, g, s, st, v, a, r, u) in enumerate(rows)])
+        "privacy.max_risk": r, "privacy.risk_upper_bound": r + 0.05, "unavailable": u}
+        for i, (d, g, s, st, v, a, r, u) in enumerate(rows)])
 
 
 def test_verdicts_are_counted_per_generator_and_dataset_with_the_worst_attack():
     table = verdicts.verdict_table(runs_with_verdicts()).set_index(["dataset", "generator"])
     copy, holdout = table.loc[("pima", "copy")], table.loc[("pima", "holdout")]
     assert (copy["cells"], copy["fail"], copy["pass"], copy["no_verdict"]) == (3, 2, 0, 1)  # the failed cell too
-    assert copy["worst_attack"] == "linkability"  # behind the highest max_risk, not the first cell's
+    assert copy["worst_attack"] == "linkability"  # behind the highest upper bound, not the first cell's
     assert (holdout["pass"], holdout["inconclusive"], holdout["fail"]) == (1, 1, 0)
     assert (table[list(verdicts.VERDICTS)].sum(axis=1) + table["no_verdict"] == table["cells"]).all()
     wide = verdicts.verdict_comparison(runs_with_verdicts())
-    assert wide.loc["copy", "pima"] == "2 fail, 1 no verdict of 3 (worst: linkability)"
+    assert wide.loc["copy", "pima"] == "2 fail, 1 no verdict of 3 (worst: linkability; max_risk 0.93, holdout 0.07)"
+    assert wide.loc["holdout", "heart"] == "1 pass of 1 (worst: singling_out; max_risk 0.01)"  # the reference itself
+    assert copy["reference_max_risk"] == holdout["max_risk"] == pytest.approx(0.07)
     assert wide.loc["copy", "heart"] == ""  # never run there
 
 
@@ -53,7 +57,8 @@ def test_unavailable_metrics_are_listed_with_their_reason_and_the_cells_they_con
 def test_the_report_page_shows_the_verdicts_and_the_missing_metrics_only_when_there_are_some(tmp_path):
     runs = runs_with_verdicts()
     page = report_page.render(tmp_path, "demo", {}, runs)
-    assert "<h2>Privacy verdicts</h2>" in page and "2 fail, 1 no verdict of 3 (worst: linkability)" in page
+    assert "<h2>Privacy verdicts</h2>" in page and "2 fail, 1 no verdict of 3 (worst: linkability;" in page
+    assert "one-sided 95% upper bound" in page
     assert "<h2>Metrics without a value</h2>" in page and "no subgroup with 20 rows in the holdout" in page
     quiet = runs.assign(privacy_verdict="", unavailable=[{}] * len(runs))
     page = report_page.render(tmp_path, "demo", {}, quiet)
@@ -66,6 +71,6 @@ def test_verdict_tables_are_written_for_a_paper(tmp_path):
                                        "unavailable.csv"]
     assert pd.read_csv(tmp_path / "privacy_verdicts.csv")["fail"].sum() == 2
     tex = Path(tmp_path / "privacy_verdicts.tex").read_text()
-    assert "\\toprule" in tex and "2 fail, 1 no verdict of 3 (worst: linkability)" in tex
+    assert "\\toprule" in tex and "2 fail, 1 no verdict of 3 (worst: linkability; max\\_risk 0.93, holdout 0.07)" in tex
     none = verdicts.write_verdicts(runs_with_verdicts().assign(privacy_verdict=""), tmp_path / "none")
     assert [p.name for p in none] == ["unavailable.csv"]  # no verdict table where privacy was not scored

@@ -31,9 +31,9 @@ from bench.report_page import BASE_STYLE, write_text_atomically
 HEADLINE_FIDELITY = ("fidelity.univariate_similarity", "fidelity.pair_similarity", "fidelity.detection_auroc",
                      "fidelity.rule_violation_rate", "fidelity.real_rule_violation_rate")
 UTILITY_ROWS = ("auroc", "accuracy", "f1", "brier")
-MEMORISATION = ("privacy.exact_copy_rate", "privacy.holdout_copy_rate", "privacy.dcr_closer_to_train",
-                "privacy.membership_auroc", "privacy.rare_copied_share", "privacy.rare_holdout_copied_share",
-                "privacy.rare_membership_auroc")
+MEMORISATION = ("privacy.exact_copy_rate", "privacy.copied_share", "privacy.holdout_copied_share",
+                "privacy.dcr_closer_to_train", "privacy.membership_auroc", "privacy.membership_tpr_at_fpr_0_01",
+                "privacy.rare_copied_share", "privacy.rare_holdout_copied_share", "privacy.rare_membership_auroc")
 
 
 @dataclass
@@ -181,13 +181,16 @@ def render(record: CellRecord) -> str:
     if attacks is not None and len(attacks):
         parts.append(f"<img alt='attack risks' src='{_png(attack_figure(attacks, threshold))}'>"
                      "<p>Residual risk: the attack's success beyond what the control rows (real patients the "
-                     "generator never saw) allow. Red: the attack fails the threshold. The verdict compares "
-                     "Bonferroni-widened intervals (several attacks are tested at once) with the threshold; faded: "
-                     "an attack no better than random guessing, which proves nothing either way.</p>")
+                     "generator never saw) allow. Red: the attack fails the threshold. The cell passes when every "
+                     "attack's one-sided 95% upper bound lies below the threshold, and fails when a one-sided test, "
+                     "corrected for the number of attacks (Holm), shows an attack above it; faded: an attack no better "
+                     "than random guessing, which proves nothing either way.</p>")
         parts.append(_table([(a.attack, f"{a.risk:.3f} [{a.risk_ci_low:.3f}, {a.risk_ci_high:.3f}]",
+                              f"{a.upper_bound:.3f}" if "upper_bound" in attacks else "—",
                               "yes" if a.trusted else "no (no better than guessing)", a.verdict)
                              for a in attacks.itertuples(index=False)],
-                            ("attack (anonymeter)", "residual risk [95% CI]", "trusted", "verdict")))
+                            ("attack (anonymeter)", "residual risk [95% CI]", "one-sided 95% upper bound", "trusted",
+                             "verdict")))
     parts.append("<h3>Memorisation</h3>" + _table(
         [(n, record.value(n), _meaning(n)) for n in MEMORISATION if n in record.metrics],
         ("metric", "value [95% CI]", "meaning")))

@@ -25,9 +25,10 @@ def escape(text: object) -> str:
     return out
 
 
-def tabular(table: pd.DataFrame, comment: str = "") -> str:
+def tabular(table: pd.DataFrame, comment: str = "", footer: int = 0) -> str:
     """A booktabs ``tabular`` of a table whose cells are already LaTeX (see ``report.comparison_table``):
-    the index is the first, left-aligned column; the header cells are escaped.
+    the index is the first, left-aligned column; the header cells are escaped; the last ``footer`` rows
+    (a summary such as the best's advantage over the runner-up) follow a second ``\\midrule``.
 
     Example:
         >>> frame = pd.DataFrame({"pima": [r"\\textbf{0.9}"]}, index=pd.Index(["copy"], name="generator"))
@@ -39,12 +40,25 @@ def tabular(table: pd.DataFrame, comment: str = "") -> str:
         copy & \\textbf{0.9} \\\\
         \\bottomrule
         \\end{tabular}
+        >>> with_footer = pd.DataFrame({"pima": ["0.9", "+0.1"]}, index=pd.Index(["copy", "best"], name="generator"))
+        >>> print(tabular(with_footer, footer=1))
+        \\begin{tabular}{lr}
+        \\toprule
+        generator & pima \\\\
+        \\midrule
+        copy & 0.9 \\\\
+        \\midrule
+        best & +0.1 \\\\
+        \\bottomrule
+        \\end{tabular}
     """
     lines = [f"% {line}" for line in comment.splitlines()]
     lines += [r"\begin{tabular}{l" + "r" * len(table.columns) + "}", r"\toprule",
               " & ".join(escape(h) for h in [table.index.name or "", *table.columns]) + r" \\", r"\midrule"]
-    lines += [" & ".join([escape(index), *map(str, row)]) + r" \\"
-              for index, row in zip(table.index, table.itertuples(index=False))]
+    rows = [" & ".join([escape(index), *map(str, row)]) + r" \\"
+            for index, row in zip(table.index, table.itertuples(index=False))]
+    split = len(rows) - footer if 0 < footer < len(rows) else len(rows)
+    lines += rows[:split] + ([r"\midrule"] if split < len(rows) else []) + rows[split:]
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines)
 

@@ -2,9 +2,11 @@
 
 Everything here is a pure function of that table (see ``bench.tracking.runs_table``) and the
 metrics' declared meaning (``MetricSpec``): summaries over seeds with Student-t 95% intervals,
-wide comparison tables with the best generator per dataset in bold, and figures in one shared
-style with one stable colour per generator (``bench.colours``). Failed cells are always counted
-and shown, never dropped silently.
+wide comparison tables with the best generator per dataset in bold only where its paired interval
+against the runner-up excludes 0 (the advantage and its interval in the table's last row), ranks
+over datasets with their tests (``bench.ranking``), and figures in one shared style with one stable
+colour per generator (``bench.colours``). Failed cells are always counted and shown, never dropped
+silently.
 """
 
 from __future__ import annotations
@@ -25,13 +27,19 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 from scipy.special import stdtrit
 
+from bench.cd_diagram import plot_critical_difference
 from bench.colours import generator_colours
 from bench.errors import BenchError
+from bench.latex import escape as tex_escape
+from bench.latex import tabular as tex_tabular
 from bench.metrics.base import FAMILIES, MetricSpec
+from bench.ranking import Ranking, rank_generators
 
 IDENTITY_COLUMNS = ("run_id", "sweep_id", "cell_id", "cell", "dataset", "generator", "seed", "status", "error")
 VERDICT_COLUMNS = ("privacy_verdict", "privacy_worst_attack")  # from the cells' tags (bench.tracking)
 SUMMARY_COLUMNS = ("dataset", "generator", "cells", "n", "failed", "mean", "std", "ci_low", "ci_high")
+ADVANTAGE_COLUMNS = ("dataset", "best", "runner_up", "n", "advantage", "ci_low", "ci_high", "interval", "clear")
+ADVANTAGE_LABEL = "best vs runner-up"  # the comparison table's last row
 CONFIDENCE = 0.95
 FINISHED = "FINISHED"
 
@@ -96,6 +104,10 @@ def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[floa
 def _summary_row(group: pd.DataFrame, column: str) -> dict[str, float | int]:
     finished = group["status"] == FINISHED
     values = group.loc[finished, column].dropna().to_numpy(dtype=float)
+    if len(values) > 1 and np.ptp(values) == 0:  # one value on every seed (deterministic): exactly no spread,
+        # not the rounding noise np.std and np.mean leave; format_cell marks it instead of "± 0.000"
+        return {"cells": len(group), "n": len(values), "failed": int((~finished).sum()), "mean": float(values[0]),
+                "std": 0.0, "ci_low": float(values[0]), "ci_high": float(values[0])}
     low, high = t_interval(values)
     return {
         "cells": len(group),
@@ -144,8 +156,10 @@ def best_generators(summary: pd.DataFrame, spec: MetricSpec) -> set[tuple[str, s
 
 
 def format_cell(row: pd.Series, bold: bool = False, digits: int = 3, latex: bool = False) -> str:
-    """Text for one comparison-table cell: ``mean ± half-width``, ``mean (n=1)`` (one seed: no interval,
-    marked as such) or ``failed (k/N)``; Markdown, or LaTeX with ``latex``.
+    """Text for one comparison-table cell: ``mean ± half-width`` (95% t-interval over n >= 2 seeds), ``mean
+    (n=1)`` (one seed: no interval), ``mean (n=3 identical)`` (the same value on every seed, as from a
+    deterministic generator: no interval, which is not certainty; never ``± 0.000``) or ``failed (k/N)``;
+    Markdown, or LaTeX with ``latex``. A half-width that rounds to 0 reads ``< 0.001``.
 
     Example:
         >>> row = pd.Series({"cells": 3, "n": 2, "failed": 1, "mean": 0.8123, "ci_low": 0.8, "ci_high": 0.8246})
@@ -153,52 +167,150 @@ def format_cell(row: pd.Series, bold: bool = False, digits: int = 3, latex: bool
         **0.812 ± 0.012** (1 failed) | \\textbf{0.812 $\\pm$ 0.012} (1 failed)
         >>> format_cell(pd.Series({"cells": 1, "n": 1, "failed": 0, "mean": 0.5, "ci_low": math.nan, "ci_high": math.nan}))
         '0.500 (n=1)'
+        >>> format_cell(pd.Series({"cells": 3, "n": 3, "failed": 0, "mean": 0.5, "ci_low": 0.5, "ci_high": 0.5}))
+        '0.500 (n=3 identical)'
+        >>> format_cell(pd.Series({"cells": 3, "n": 3, "failed": 0, "mean": 0.5, "ci_low": 0.4999, "ci_high": 0.5001}))
+        '0.500 ± <0.001'
     """
     n, failed, cells = int(row["n"]), int(row["failed"]), int(row["cells"])
     if n == 0:
         return f"failed ({failed}/{cells})" if failed else "no value"
     text = f"{row['mean']:.{digits}f}"
-    if not math.isnan(row["ci_high"]):
-        text += (r" $\pm$ " if latex else " ± ") + f"{row['ci_high'] - row['mean']:.{digits}f}"
+    half = row["ci_high"] - row["mean"]
+    if n > 1 and half > 0:
+        text += (r" $\pm$ " if latex else " ± ") + _half_width_text(half, digits, latex)
     if bold:
         text = f"\\textbf{{{text}}}" if latex else f"**{text}**"
-    notes = (["n=1"] if n == 1 else []) + ([f"{failed} failed"] if failed else [])
+    notes = (["n=1"] if n == 1 else []) + ([f"n={n} identical"] if n > 1 and half <= 0 else []) + (
+        [f"{failed} failed"] if failed else [])
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 
+def _half_width_text(half: float, digits: int, latex: bool) -> str:
+    """``0.012``, or ``<0.001`` where the half-width would round to 0 (``$<$`` in LaTeX)."""
+    if round(half, digits) > 0:
+        return f"{half:.{digits}f}"
+    return (r"$<$" if latex else "<") + f"{10.0**-digits:.{digits}f}"
+
+
 def sample_note(runs: pd.DataFrame, spec: MetricSpec) -> str:
-    """What each table entry is computed over: the seeds (cells with a value) per entry, and the
-    single-seed entries, which have no interval.
+    """What each table entry is computed over: the seeds (cells with a value) per entry, the single-seed
+    entries and those with one value on every seed (a deterministic generator), which have no interval.
 
     Example:
         >>> sample_note(_example_runs(), _example_spec())
         'n = 1-2 seeds (cells with a value) per entry; entries marked n=1 are single values without an interval.'
     """
-    counts = summarise(runs, spec)["n"]
-    counts = counts[counts > 0]
+    summary = summarise(runs, spec)
+    counts = summary["n"][summary["n"] > 0]
     if counts.empty:
         return "No entry has a value."
     low, high = int(counts.min()), int(counts.max())
     span = f"{low}" if low == high else f"{low}-{high}"
     note = f"n = {span} seed{'s' if high > 1 else ''} (cells with a value) per entry"
     if high == 1:
-        return note + "; one seed: single values without an interval (run more seeds for one)."
-    return note + ("; entries marked n=1 are single values without an interval." if low == 1 else ".")
+        note += "; one seed: single values without an interval (run more seeds for one)."
+    else:
+        note += "; entries marked n=1 are single values without an interval." if low == 1 else "."
+    if ((summary["n"] > 1) & (summary["std"] == 0)).any():
+        note += (" Entries marked identical had the same value on every seed (a deterministic generator on this "
+                 "split): one value, without an interval, which is not certainty.")
+    return note
+
+
+def paired_advantages(runs: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
+    """Per dataset: the generator with the best mean, the runner-up (the second-best mean) and the best's
+    advantage over it (how much better in the metric's units; how much closer, for a target goal),
+    paired over the seeds on which both have a value (same dataset, split and seed), with the 95% paired
+    Student-t interval of its mean. ``clear`` when that interval lies above 0: only then is the best in
+    bold. With one matched seed, or the same difference on every seed (as between two deterministic
+    generators), there is no interval, and ``interval`` says so and why. The interval is over the seeds
+    of one split: it says how surely the best stays ahead when the generators are rerun, not on new data.
+
+    Example:
+        >>> paired_advantages(_example_runs(), _example_spec()).round(3).iloc[0].to_dict()
+        {'dataset': 'pima', 'best': 'copy', 'runner_up': 'marginals', 'n': 1, 'advantage': 0.2, 'ci_low': nan, 'ci_high': nan, 'interval': 'n=1 seed: no interval', 'clear': False}
+    """
+    summary = summarise(runs, spec)
+    finished = runs[runs["status"] == FINISHED]
+    rows = [{"dataset": dataset, **_paired_advantage(finished[finished["dataset"] == dataset], group, spec)}
+            for dataset, group in summary.groupby("dataset", sort=True)]
+    return pd.DataFrame(rows, columns=list(ADVANTAGE_COLUMNS))
+
+
+def _paired_advantage(cells: pd.DataFrame, summary: pd.DataFrame, spec: MetricSpec) -> dict[str, Any]:
+    """One dataset's row of ``paired_advantages``: ``cells`` its finished cells, ``summary`` its summary rows."""
+    ranked = summary.dropna(subset=["mean"])
+    ranked = ranked.assign(loss=spec.loss(ranked["mean"])).sort_values(["loss", "generator"], kind="mergesort")
+    row: dict[str, Any] = {"best": "", "runner_up": "", "n": 0, "advantage": math.nan, "ci_low": math.nan,
+                           "ci_high": math.nan, "interval": "no value", "clear": False}
+    if ranked.empty:
+        return row
+    row["best"] = best = ranked["generator"].iloc[0]
+    if len(ranked) < 2:
+        return {**row, "interval": "no runner-up with a value"}
+    row["runner_up"] = runner = ranked["generator"].iloc[1]
+    seeds = cells.pivot_table(index="seed", columns="generator", values=spec.name, aggfunc="first")
+    both = seeds[[best, runner]].dropna() if {best, runner} <= set(seeds.columns) else seeds.iloc[:0, :0]
+    diff = (spec.loss(both[runner]) - spec.loss(both[best])).to_numpy(dtype=float) if len(both) else np.array([])
+    row["n"] = len(diff)
+    if not len(diff):
+        return {**row, "interval": "no seed on which both have a value"}
+    row["advantage"] = float(np.mean(diff))
+    if len(diff) == 1:
+        return {**row, "interval": "n=1 seed: no interval"}
+    if np.ptp(diff) <= 1e-9 * max(1.0, float(np.max(np.abs(diff)))):
+        return {**row, "interval": f"same difference on all {len(diff)} seeds: no interval"}
+    low, high = t_interval(diff)
+    return {**row, "ci_low": low, "ci_high": high, "interval": f"paired t, n={len(diff)} seeds", "clear": low > 0}
+
+
+def advantage_text(row: pd.Series, digits: int = 3, latex: bool = False) -> str:
+    """One dataset's cell of the advantage row: best over runner-up, the mean paired advantage and its
+    interval, or why there is none (LaTeX-escaped with ``latex``).
+
+    Example:
+        >>> advantage_text(pd.Series({"best": "a", "runner_up": "b", "n": 3, "advantage": 0.05, "ci_low": 0.01,
+        ...                           "ci_high": 0.09, "interval": "paired t, n=3 seeds"}))
+        'a over b: +0.050 [+0.010, +0.090] (paired t, n=3 seeds)'
+    """
+    if not row["runner_up"]:
+        text = str(row["interval"])
+    elif int(row["n"]) == 0:
+        text = f"{row['best']} over {row['runner_up']}: {row['interval']}"
+    else:
+        interval = "" if math.isnan(row["ci_low"]) else f" [{row['ci_low']:+.{digits}f}, {row['ci_high']:+.{digits}f}]"
+        text = f"{row['best']} over {row['runner_up']}: {row['advantage']:+.{digits}f}{interval} ({row['interval']})"
+    return tex_escape(text) if latex else text
+
+
+def advantage_row(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, latex: bool = False) -> pd.DataFrame:
+    """The comparison table's last row (``ADVANTAGE_LABEL``): per dataset, ``advantage_text`` of
+    ``paired_advantages``.
+
+    Example:
+        >>> advantage_row(_example_runs(), _example_spec())["pima"].iloc[0]
+        'copy over marginals: +0.200 (n=1 seed: no interval)'
+    """
+    advantages = paired_advantages(runs, spec)
+    return pd.DataFrame([[advantage_text(row, digits, latex) for _, row in advantages.iterrows()]],
+                        columns=list(advantages["dataset"]), index=[ADVANTAGE_LABEL])
 
 
 def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, latex: bool = False) -> pd.DataFrame:
-    """Wide text table, rows generator, columns dataset; the best mean per dataset in bold (Markdown,
-    or LaTeX with ``latex``).
+    """Wide text table, rows generator, columns dataset (Markdown, or LaTeX with ``latex``); the best mean
+    per dataset in bold only where its paired interval against the runner-up excludes 0
+    (``paired_advantages``).
 
     Pairs that were never run are empty strings.
 
     Example:
-        >>> comparison_table(_example_runs(), _example_spec())["pima"].to_dict()
-        {'copy': '**0.910 ± 0.127**', 'marginals': '0.700 (n=1, 1 failed)'}
+        >>> comparison_table(_example_runs(), _example_spec())["pima"].to_dict()  # 1 matched seed: not bold
+        {'copy': '0.910 ± 0.127', 'marginals': '0.700 (n=1, 1 failed)'}
     """
     summary = summarise(runs, spec)
-    best = best_generators(summary, spec)
-    text = summary.assign(text=[format_cell(row, (row["dataset"], row["generator"]) in best, digits, latex)
+    clear = {(row.dataset, row.best) for row in paired_advantages(runs, spec).itertuples() if row.clear}
+    text = summary.assign(text=[format_cell(row, (row["dataset"], row["generator"]) in clear, digits, latex)
                                 for _, row in summary.iterrows()])
     table = text.pivot(index="generator", columns="dataset", values="text").fillna("")
     table.columns.name = None
@@ -260,27 +372,45 @@ def metric_markdown(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> st
         '### utility.tstr_auroc ↑ — TSTR AUROC'
     """
     note = (f"{goal_text(spec).capitalize()}. Mean ± half-width of the {CONFIDENCE:.0%} Student-t interval "
-            f"over seeds; best mean per dataset in bold; failed cells counted in brackets. {sample_note(runs, spec)}")
-    table = markdown_table(comparison_table(runs, spec, digits))
+            f"over seeds; failed cells counted in brackets. {BOLD_NOTE} {sample_note(runs, spec)}")
+    table = markdown_table(with_advantage(comparison_table(runs, spec, digits), advantage_row(runs, spec, digits)))
     return f"### {spec.name} {spec.arrow} — {spec.description}\n\n{note}\n\n{table}\n"
+
+
+BOLD_NOTE = (f"The best mean per dataset is in bold only where the {CONFIDENCE:.0%} paired Student-t interval of "
+             "its advantage over the runner-up, over the seeds both have a value on (same dataset, split and seed), "
+             f"excludes 0; the row '{ADVANTAGE_LABEL}' gives that advantage (positive: better) with its interval, "
+             "or says why there is none.")
+
+
+def with_advantage(table: pd.DataFrame, advantage: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (a comparison table) with the advantage row under it, its columns aligned by dataset.
+
+    Example:
+        >>> runs, spec = _example_runs(), _example_spec()
+        >>> list(with_advantage(comparison_table(runs, spec), advantage_row(runs, spec)).index)
+        ['copy', 'marginals', 'best vs runner-up']
+    """
+    combined = pd.concat([table, advantage.reindex(columns=table.columns).fillna("")])
+    combined.index.name = table.index.name
+    return combined
 
 
 def metric_latex(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> str:
     """A booktabs fragment for one metric, its meaning in a leading comment (for the caption).
 
     Example:
-        >>> print(metric_latex(_example_runs(), _example_spec()).splitlines()[4])
+        >>> print(metric_latex(_example_runs(), _example_spec()).splitlines()[5])
         \\begin{tabular}{lr}
     """
-    from bench import latex
-
     comment = (f"{spec.name} {spec.arrow}: {spec.description}\n{goal_text(spec).capitalize()}; mean +- half-width "
-               f"of the {CONFIDENCE:.0%} Student-t interval over seeds; best mean per dataset in bold.\n"
+               f"of the {CONFIDENCE:.0%} Student-t interval over seeds.\n{BOLD_NOTE}\n"
                f"{sample_note(runs, spec)}\n"
                "Needs \\usepackage{booktabs}.")
-    table = comparison_table(runs, spec, digits, latex=True)
+    table = with_advantage(comparison_table(runs, spec, digits, latex=True),
+                           advantage_row(runs, spec, digits, latex=True))
     table.index.name = f"generator {spec.arrow}"
-    return latex.tabular(table, comment) + "\n"
+    return tex_tabular(table, comment, footer=1) + "\n"
 
 
 def metric_columns(runs: pd.DataFrame) -> list[str]:
@@ -587,35 +717,67 @@ def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dp
             for path in save_figure(plot_metric(runs, spec), out_dir, metric_file_stem(spec), dpi)]
 
 
+def ranking_markdown(ranking: Ranking, spec: MetricSpec, digits: int = 3) -> str:
+    """Markdown for one metric's ranking: a title, the blocks and tests in words (``Ranking.notes``), the
+    average ranks and the pairwise Wilcoxon signed-rank tests with their Holm-corrected p-values.
+
+    Example:
+        >>> from bench.ranking import _example_runs
+        >>> text = ranking_markdown(rank_generators(_example_runs(), _example_spec()), _example_spec())
+        >>> text.splitlines()[0], "| copy | 1.00 |" in text, "| copy vs marginals | 5 | 5 | 0 | +0.300 |" in text
+        ('### Ranks: utility.tstr_auroc ↑ — TSTR AUROC', True, True)
+    """
+    ranks = pd.DataFrame({"average rank (1 = best)": [f"{r:.2f}" for r in ranking.average]},
+                         index=pd.Index(ranking.average.index, name="generator"))
+    pairs = ranking.pairs
+    tests = pd.DataFrame({
+        "datasets": pairs["datasets"], "a better": pairs["a_better"], "b better": pairs["b_better"],
+        "median advantage of a": [f"{v:+.{digits}f}" for v in pairs["median_advantage"]],
+        "p (Wilcoxon)": [f"{v:.3g}" for v in pairs["p_wilcoxon"]], "p (Holm)": [f"{v:.3g}" for v in pairs["p_holm"]],
+        "significant": ["yes" if v else "no" for v in pairs["significant"]]})
+    tests.index = pd.Index([f"{a} vs {b}" for a, b in zip(pairs["generator_a"], pairs["generator_b"])], name="a vs b")
+    return (f"### Ranks: {spec.name} {spec.arrow} — {spec.description}\n\n{' '.join(ranking.notes())}\n\n"
+            f"{markdown_table(ranks)}\n\nPairwise Wilcoxon signed-rank tests over the per-dataset differences "
+            f"(seeds averaged first; a failed generator counts as worse than any difference), Holm-corrected over "
+            f"all pairs at alpha {ranking.alpha:g}; the advantage is in the metric's units ({goal_text(spec)}).\n\n"
+            f"{markdown_table(tests)}\n")
+
+
 def write_rankings(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Path, figures_dir: Path,
                    dpi: int = 300) -> list[Path]:
-    """Per metric that can be ranked (2+ generators, 2+ dataset-seed blocks): ``ranks_<metric>.csv``
-    (average ranks, Friedman test, Nemenyi CD) and the critical-difference diagram ``cd_<metric>``
-    (``.png``, ``.pdf`` and ``.svg``). Metrics that cannot be ranked are skipped.
+    """Per metric that can be ranked (2+ generators with values on 1+ dataset): ``ranks_<metric>.csv``
+    (average ranks over datasets, Friedman test as Iman-Davenport F, Nemenyi CD),
+    ``ranks_<metric>_pairs.csv`` (pairwise Wilcoxon-Holm tests), ``ranks_<metric>.md`` (both, with the
+    tests in words) and the critical-difference diagram ``cd_<metric>`` (``.png``, ``.pdf`` and ``.svg``),
+    whose title names the tests. Metrics that cannot be ranked are skipped.
 
     Example:
         >>> import tempfile
         >>> from bench.ranking import _example_runs
         >>> out = Path(tempfile.mkdtemp())
-        >>> [p.name for p in write_rankings(_example_runs(), [_example_spec()], out, out, dpi=50)]
-        ['ranks_utility_tstr_auroc.csv', 'cd_utility_tstr_auroc.png', 'cd_utility_tstr_auroc.pdf', 'cd_utility_tstr_auroc.svg']
+        >>> paths = write_rankings(_example_runs(), [_example_spec()], out, out, dpi=50)
+        >>> [p.name for p in paths]  # doctest: +NORMALIZE_WHITESPACE
+        ['ranks_utility_tstr_auroc.csv', 'ranks_utility_tstr_auroc_pairs.csv', 'ranks_utility_tstr_auroc.md',
+         'cd_utility_tstr_auroc.png', 'cd_utility_tstr_auroc.pdf', 'cd_utility_tstr_auroc.svg']
     """
-    from bench.cd_diagram import plot_critical_difference
-    from bench.ranking import rank_generators
-
     colours = generator_colours(list(runs["generator"].unique()))
-    paths = []
+    tables_dir = Path(tables_dir)
+    paths: list[Path] = []
     for spec in present_specs(runs, specs):
         try:
             ranking = rank_generators(runs, spec)
-        except BenchError:  # too few generators or blocks with values: nothing to rank
+        except BenchError:  # too few generators or datasets with values: nothing to rank
             continue
         stem = metric_file_stem(spec)
-        Path(tables_dir).mkdir(parents=True, exist_ok=True)
-        ranking.table().to_csv(Path(tables_dir) / f"ranks_{stem}.csv", index=False)
+        tables_dir.mkdir(parents=True, exist_ok=True)
+        tables = [tables_dir / f"ranks_{stem}.csv", tables_dir / f"ranks_{stem}_pairs.csv",
+                  tables_dir / f"ranks_{stem}.md"]
+        ranking.table().to_csv(tables[0], index=False)
+        ranking.pairs.to_csv(tables[1], index=False)
+        tables[2].write_text(ranking_markdown(ranking, spec), encoding="utf-8")
         with report_style():
             fig = plot_critical_difference(ranking, colours, title=f"{spec.name} {spec.arrow}")
-        paths += [Path(tables_dir) / f"ranks_{stem}.csv", *save_figure(fig, figures_dir, f"cd_{stem}", dpi)]
+        paths += [*tables, *save_figure(fig, figures_dir, f"cd_{stem}", dpi)]
     return paths
 
 

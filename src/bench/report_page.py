@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.errors import headline
-from bench.verdicts import has_verdicts, unavailable_table, verdict_comparison
+from bench.verdicts import VERDICT_RULE, has_verdicts, unavailable_table, verdict_comparison
 
 # The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
 BASE_STYLE = """
@@ -77,9 +77,8 @@ def verdict_section(runs: pd.DataFrame) -> str:
     """The privacy verdicts (generator x dataset) as a page section; '' when no cell scored privacy."""
     if not has_verdicts(runs):
         return ""
-    return ("<h2>Privacy verdicts</h2><p>Each cell's verdict against the risk threshold (pass: every attack's "
-            "interval below it; fail: one wholly above it; inconclusive: otherwise), counted over seeds, with "
-            "the attack behind the highest risk. Table: <code>privacy_verdicts</code>.</p>"
+    return (f"<h2>Privacy verdicts</h2><p>Each cell's verdict {html.escape(VERDICT_RULE)}. Table: "
+            "<code>privacy_verdicts</code>.</p>"
             + html_table(verdict_comparison(runs).rename_axis("generator")))
 
 

@@ -17,17 +17,24 @@ from bench import latex
 from bench.report import FINISHED, markdown_table
 
 VERDICTS = ("pass", "fail", "inconclusive")
-VERDICT_TABLE_COLUMNS = ("dataset", "generator", "cells", *VERDICTS, "no_verdict", "worst_attack")
+REFERENCE_GENERATOR = "holdout"  # real rows never trained on: the max_risk every generator is read against
+VERDICT_RULE = ("against the risk threshold (pass: every attack's one-sided 95% upper bound below it; fail: an attack "
+                "shown above it by one-sided tests, Holm-corrected over the attacks; inconclusive: otherwise), "
+                "counted over seeds; worst: the attack behind the highest upper bound; max_risk: the mean over "
+                f"the judged cells, beside the {REFERENCE_GENERATOR} baseline's (real rows never trained on)")
+VERDICT_TABLE_COLUMNS = ("dataset", "generator", "cells", *VERDICTS, "no_verdict", "worst_attack", "max_risk",
+                         "reference_max_risk")
 UNAVAILABLE_COLUMNS = ("metric", "status", "reason", "dataset", "generator", "cells")
 
 
 def _example_runs() -> pd.DataFrame:
-    """Three cells of one dataset: two copy seeds (fail, inconclusive), one failed marginals cell."""
+    """Four cells of one dataset: two copy seeds (fail, inconclusive), one failed marginals cell, one holdout cell."""
     return pd.DataFrame({
-        "dataset": ["pima"] * 3, "generator": ["copy", "copy", "marginals"], "seed": [0, 1, 0],
-        "status": [FINISHED, FINISHED, "FAILED"], "privacy_verdict": ["fail", "inconclusive", ""],
-        "privacy_worst_attack": ["singling_out", "inference", ""], "privacy.max_risk": [0.6, 0.3, float("nan")],
-        "unavailable": [{"fairness.worst_subgroup_gap": "not applicable: no subgroup of 20 rows"}, {}, {}]})
+        "dataset": ["pima"] * 4, "generator": ["copy", "copy", "marginals", "holdout"], "seed": [0, 1, 0, 0],
+        "status": [FINISHED, FINISHED, "FAILED", FINISHED], "privacy_verdict": ["fail", "inconclusive", "", "pass"],
+        "privacy_worst_attack": ["singling_out", "inference", "", "linkability"],
+        "privacy.max_risk": [0.6, 0.3, float("nan"), 0.01], "privacy.risk_upper_bound": [0.7, 0.5, float("nan"), 0.05],
+        "unavailable": [{"fairness.worst_subgroup_gap": "not applicable: no subgroup of 20 rows"}, {}, {}, {}]})
 
 
 def has_verdicts(runs: pd.DataFrame) -> bool:
@@ -42,47 +49,59 @@ def has_verdicts(runs: pd.DataFrame) -> bool:
 
 def verdict_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per (dataset, generator): its cells, how many of them passed, failed or were
-    inconclusive, how many have no verdict (a failed cell, or privacy not scored) and the worst
-    attack (the one behind the highest ``privacy.max_risk`` over its cells).
+    inconclusive, how many have no verdict (a failed cell, or privacy not scored), the worst attack
+    (the one behind the highest upper bound, ``privacy.risk_upper_bound``, over its cells), the mean
+    ``privacy.max_risk`` of its judged cells, and that of the ``holdout`` baseline on the same
+    dataset (real rows never trained on: what an attack finds in data that leaks nothing).
 
     Example:
         >>> table = verdict_table(_example_runs())
         >>> table[["generator", "cells", "pass", "fail", "inconclusive", "no_verdict"]].values.tolist()
-        [['copy', 2, 0, 1, 1, 0], ['marginals', 1, 0, 0, 0, 1]]
-        >>> table["worst_attack"].tolist()
-        ['singling_out', '']
+        [['copy', 2, 0, 1, 1, 0], ['holdout', 1, 1, 0, 0, 0], ['marginals', 1, 0, 0, 0, 1]]
+        >>> table["worst_attack"].tolist(), table["max_risk"].round(2).tolist(), table["reference_max_risk"].tolist()
+        (['singling_out', 'linkability', ''], [0.45, 0.01, nan], [0.01, 0.01, 0.01])
     """
     rows = []
     for (dataset, generator), group in runs.groupby(["dataset", "generator"], sort=True):
         verdicts = group.get("privacy_verdict", pd.Series("", index=group.index)).where(group["status"] == FINISHED, "")
         counts = {verdict: int((verdicts == verdict).sum()) for verdict in VERDICTS}
         judged = group[verdicts.isin(VERDICTS)]
-        worst = ""
-        if len(judged) and "privacy.max_risk" in judged and judged["privacy.max_risk"].notna().any():
-            worst = str(judged.loc[judged["privacy.max_risk"].idxmax(), "privacy_worst_attack"])
+        worst, ranked_by = "", next((c for c in ("privacy.risk_upper_bound", "privacy.max_risk") if c in judged), None)
+        if len(judged) and ranked_by and judged[ranked_by].notna().any():
+            worst = str(judged.loc[judged[ranked_by].idxmax(), "privacy_worst_attack"])
         rows.append({"dataset": dataset, "generator": generator, "cells": len(group), **counts,
-                     "no_verdict": len(group) - sum(counts.values()), "worst_attack": worst})
-    return pd.DataFrame(rows, columns=list(VERDICT_TABLE_COLUMNS))
+                     "no_verdict": len(group) - sum(counts.values()), "worst_attack": worst,
+                     "max_risk": judged["privacy.max_risk"].mean() if "privacy.max_risk" in judged else float("nan")})
+    table = pd.DataFrame(rows, columns=list(VERDICT_TABLE_COLUMNS[:-1]))
+    reference = table[table["generator"] == REFERENCE_GENERATOR].set_index("dataset")["max_risk"]
+    return table.assign(reference_max_risk=table["dataset"].map(reference).astype(float))
 
 
 def verdict_text(row: pd.Series) -> str:
-    """One table entry: the non-zero counts, then the worst attack.
+    """One table entry: the non-zero counts, then the worst attack and the mean ``max_risk`` beside the
+    ``holdout`` baseline's.
 
     Example:
         >>> verdict_text(verdict_table(_example_runs()).iloc[0])
-        '1 fail, 1 inconclusive of 2 (worst: singling_out)'
+        '1 fail, 1 inconclusive of 2 (worst: singling_out; max_risk 0.45, holdout 0.01)'
     """
     counts = [f"{int(row[key])} {key.replace('_', ' ')}" for key in (*VERDICTS, "no_verdict") if int(row[key])]
-    worst = f" (worst: {row['worst_attack']})" if row["worst_attack"] else ""
-    return f"{', '.join(counts)} of {int(row['cells'])}{worst}"
+    notes = [f"worst: {row['worst_attack']}"] if row["worst_attack"] else []
+    if pd.notna(row.get("max_risk")):
+        reference = row.get("reference_max_risk")
+        notes.append(f"max_risk {row['max_risk']:.2f}" + (f", {REFERENCE_GENERATOR} {reference:.2f}"
+                                                          if pd.notna(reference) and row["generator"] !=
+                                                          REFERENCE_GENERATOR else ""))
+    return f"{', '.join(counts)} of {int(row['cells'])}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def verdict_comparison(runs: pd.DataFrame) -> pd.DataFrame:
     """Wide text table, rows generator, columns dataset, each entry a ``verdict_text``.
 
     Example:
-        >>> verdict_comparison(_example_runs())["pima"].to_dict()
-        {'copy': '1 fail, 1 inconclusive of 2 (worst: singling_out)', 'marginals': '1 no verdict of 1'}
+        >>> verdict_comparison(_example_runs())["pima"].to_dict()["marginals"]
+        '1 no verdict of 1'
+
     """
     table = verdict_table(runs)
     table = table.assign(text=[verdict_text(row) for _, row in table.iterrows()])
@@ -124,9 +143,7 @@ def write_verdicts(runs: pd.DataFrame, tables_dir: Path) -> list[Path]:
         verdict_table(runs).to_csv(tables_dir / "privacy_verdicts.csv", index=False)
         wide = verdict_comparison(runs)
         wide.index.name = "generator"
-        note = ("Privacy verdicts per cell against the risk threshold (pass: every attack's interval below it; "
-                "fail: one above it; inconclusive: otherwise), counted over seeds; worst: the attack behind the "
-                "highest privacy.max_risk; no verdict: a failed cell or privacy not scored.")
+        note = f"Privacy verdicts per cell {VERDICT_RULE}; no verdict: a failed cell or privacy not scored."
         (tables_dir / "privacy_verdicts.md").write_text(f"### Privacy verdicts\n\n{note}\n\n{markdown_table(wide)}\n",
                                                         encoding="utf-8")
         latex_wide = wide.map(latex.escape)
@@ -137,5 +154,5 @@ def write_verdicts(runs: pd.DataFrame, tables_dir: Path) -> list[Path]:
     return paths + [tables_dir / "unavailable.csv"]
 
 
-__all__ = ["UNAVAILABLE_COLUMNS", "VERDICTS", "VERDICT_TABLE_COLUMNS", "has_verdicts", "unavailable_table", "verdict_comparison",
+__all__ = ["REFERENCE_GENERATOR", "UNAVAILABLE_COLUMNS", "VERDICTS", "VERDICT_RULE", "VERDICT_TABLE_COLUMNS", "has_verdicts", "unavailable_table", "verdict_comparison",
            "verdict_table", "verdict_text", "write_verdicts"]

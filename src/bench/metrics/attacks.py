@@ -15,6 +15,8 @@ attack no better than it is flagged as untrusted (anonymeter's own warning).
   (numbers count within 5 %), for two attackers: one who knows the quasi-identifiers (without the
   secret), and one who knows every other column, anonymeter's usual setting, which exposes the
   attribute disclosure k-anonymity is known for (generalised identifiers, real values elsewhere).
+  A binary secret is attacked on its minority class; the random baseline is ours, because
+  anonymeter 1.1.0's aligns its guesses by index label and loses most of them.
 
 Attacks draw their targets with the metric seed; at most ``n_attacks`` of each kind, and never
 more than the training or control rows, so the attack budget bounds the time.
@@ -23,6 +25,7 @@ more than the training or control rows, so the attack budget bounds the time.
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -30,46 +33,91 @@ from typing import Iterator
 
 import numpy as np
 import pandas as pd
+from anonymeter.stats.confidence import success_rate
 
 from bench.datasets.cards import DatasetCard
 from bench.errors import BenchError
+from bench.metrics.risk_statistics import (
+    ALPHA, attacks_for_power, exceedance_p_value, newcombe_difference, residual_risk, upper_bound,
+)
 
 CONFIDENCE = 0.95
 
 
 @dataclass
 class AttackOutcome:
-    """What one attack achieved: success rates (value, error) of the attack on training rows, on
-    control rows and of the random baseline, and the residual risk with its CI."""
+    """What one attack achieved: ``(attacks, successes)`` on training rows, on control rows and of the
+    random-guessing baseline, and which rows were attacked; every rate, risk and bound derives from these.
+
+    Example:
+        >>> outcome = AttackOutcome("x", train=(400, 360), control=(400, 320), baseline=(400, 200))
+        >>> round(outcome.risk, 2), [round(b, 2) for b in outcome.ci], round(outcome.upper_bound(), 2)
+        (0.49, [0.31, 0.66], 0.64)
+        >>> [round(v, 3) for v in outcome.advantage], outcome.trusted
+        ([0.1, 0.051, 0.149], True)
+    """
 
     attack: str
-    n_attacks: int
-    attack_rate: tuple[float, float]
-    control_rate: tuple[float, float]
-    baseline_rate: tuple[float, float]
-    risk: float
-    ci: tuple[float, float]
+    train: tuple[int, float]
+    control: tuple[int, float]
+    baseline: tuple[int, float]
     queries: list[str] = field(default_factory=list, repr=False)
     note: str = ""
-    counts: tuple[int, float, float, float] = (0, 0.0, 0.0, 0.0)  # attacks; successes on train, baseline, control
+    targets: str = "random rows"  # which real rows were attacked (e.g. a binary secret's minority class)
+    attacked_share: float = 1.0  # share of all training rows in the attacked training arm
+
+    @property
+    def n_attacks(self) -> int:
+        return int(self.train[0])
+
+    def _rate(self, arm: tuple[int, float]) -> tuple[float, float]:
+        rate = success_rate(n_total=int(arm[0]), n_success=arm[1], confidence_level=CONFIDENCE)
+        return float(rate.value), float(rate.error)
+
+    @property
+    def attack_rate(self) -> tuple[float, float]:
+        """Success rate on the training rows (Wilson, value and 95% error)."""
+        return self._rate(self.train)
+
+    @property
+    def control_rate(self) -> tuple[float, float]:
+        """Success rate on the control rows, never trained on."""
+        return self._rate(self.control)
+
+    @property
+    def baseline_rate(self) -> tuple[float, float]:
+        """Success rate of random guessing on the training rows."""
+        return self._rate(self.baseline)
 
     def risk_at(self, confidence: float) -> tuple[float, float]:
-        """The residual risk's interval at another confidence level (e.g. Bonferroni-corrected).
+        """The residual risk's two-sided interval at ``confidence`` (e.g. Bonferroni-corrected)."""
+        return residual_risk(*self.train, *self.control, confidence)[1:]
 
-        Example:
-            >>> outcome = AttackOutcome("x", 400, (0.9, 0.0), (0.8, 0.0), (0.5, 0.0), 0.5, (0.0, 1.0),
-            ...                         counts=(400, 360, 200, 320))
-            >>> [round(bound, 2) for bound in outcome.risk_at(0.95)], [round(b, 2) for b in outcome.risk_at(0.99)]
-            ([0.31, 0.66], [0.25, 0.71])
-        """
-        from anonymeter.stats.confidence import EvaluationResults
+    @property
+    def risk(self) -> float:
+        """anonymeter's residual risk (a - c) / (1 - c), clipped to [0, 1]."""
+        return residual_risk(*self.train, *self.control)[0]
 
-        n_attacks, n_success, n_baseline, n_control = self.counts
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            risk = EvaluationResults(n_attacks=n_attacks, n_success=n_success, n_baseline=n_baseline,
-                                     n_control=n_control, confidence_level=confidence).risk()
-        return float(risk.ci[0]), float(risk.ci[1])
+    @property
+    def ci(self) -> tuple[float, float]:
+        return self.risk_at(CONFIDENCE)
+
+    def upper_bound(self, alpha: float = ALPHA) -> float:
+        """The one-sided ``1 - alpha`` upper bound of the risk (what a "pass" needs below the threshold)."""
+        return upper_bound(*self.train, *self.control, alpha)
+
+    def p_value(self, threshold: float) -> float:
+        """One-sided p-value of "the risk is at most ``threshold``" (small: the risk exceeds it)."""
+        return exceedance_p_value(*self.train, *self.control, threshold)
+
+    @property
+    def advantage(self) -> tuple[float, float, float]:
+        """Absolute advantage a - c on training over control rows, with Newcombe's 95% interval."""
+        return newcombe_difference(*self.train, *self.control)
+
+    def attacks_needed(self, threshold: float) -> float:
+        """Attacks per arm a "pass" needs at this control rate (80% power, one-sided 5%)."""
+        return attacks_for_power(self.control[1] / max(self.control[0], 1), threshold)
 
     @property
     def trusted(self) -> bool:
@@ -78,8 +126,12 @@ class AttackOutcome:
 
     def row(self) -> dict[str, object]:
         """A details-table row: aggregates only."""
-        return {"attack": self.attack, "n_attacks": self.n_attacks, "risk": self.risk, "risk_ci_low": self.ci[0],
-                "risk_ci_high": self.ci[1], "attack_rate": self.attack_rate[0], "attack_error": self.attack_rate[1],
+        advantage = self.advantage
+        return {"attack": self.attack, "targets": self.targets, "n_attacks": self.n_attacks,
+                "n_control": int(self.control[0]), "attacked_share": self.attacked_share,
+                "risk": self.risk, "risk_ci_low": self.ci[0], "risk_ci_high": self.ci[1],
+                "advantage": advantage[0], "advantage_ci_low": advantage[1], "advantage_ci_high": advantage[2],
+                "attack_rate": self.attack_rate[0], "attack_error": self.attack_rate[1],
                 "control_rate": self.control_rate[0], "control_error": self.control_rate[1],
                 "baseline_rate": self.baseline_rate[0], "baseline_error": self.baseline_rate[1],
                 "trusted": self.trusted, "note": self.note}
@@ -124,15 +176,13 @@ def _quiet() -> Iterator[_Notes]:
 
 
 def _outcome(attack: str, evaluator, n_attacks: int, notes: _Notes,  # noqa: ANN001 - an anonymeter evaluator
-             queries: list[str] | None = None) -> AttackOutcome:
-    results = evaluator.results(confidence_level=CONFIDENCE)
-    risk = evaluator.risk(confidence_level=CONFIDENCE)
-    control = results.control_rate
-    return AttackOutcome(attack, n_attacks, (results.attack_rate.value, results.attack_rate.error),
-                         (control.value, control.error), (results.baseline_rate.value, results.baseline_rate.error),
-                         float(risk.value), (float(risk.ci[0]), float(risk.ci[1])), queries or [],
-                         " ".join(notes.messages),
-                         (n_attacks, results.n_success, results.n_baseline, results.n_control))
+             queries: list[str] | None = None, attacked_share: float = 1.0) -> AttackOutcome:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # anonymeter warns when an attack is no better than random: see ``trusted``
+        results = evaluator.results(confidence_level=CONFIDENCE)
+    return AttackOutcome(attack, (n_attacks, results.n_success), (n_attacks, results.n_control),
+                         (n_attacks, results.n_baseline), queries or [], " ".join(notes.messages),
+                         attacked_share=attacked_share)
 
 
 def attack_budget(n_attacks: int, train: pd.DataFrame, control: pd.DataFrame) -> int:
@@ -149,20 +199,30 @@ def attack_budget(n_attacks: int, train: pd.DataFrame, control: pd.DataFrame) ->
     return budget
 
 
+ANONYMETER_VERSION = "1.1.0"  # the private functions replaced below are this version's
+
+
 @contextlib.contextmanager
 def reproducible_anonymeter(seed: int) -> Iterator[None]:
     """Make anonymeter 1.1.0's attacks depend on ``seed`` alone, for the duration of the block.
 
-    Three of its random draws ignore any seed we could pass: targets are drawn with pandas'
+    Four of its random draws ignore any seed we could pass: targets are drawn with pandas'
     ``sample`` from numpy's global generator (seeded here, then restored); the linkability
-    baseline uses an unseeded ``np.random.default_rng()``; and the singling-out baseline picks
-    values by position from ``df[col].unique()``, whose order polars does not fix (it hashes in
-    parallel). The last two private functions are swapped for the same code with a seeded
-    generator and ``unique(maintain_order=True)``.
+    baseline uses an unseeded ``np.random.default_rng()``; the singling-out baseline picks values
+    by position from ``df[col].unique()``, whose order polars does not fix (it hashes in parallel);
+    and the singling-out correction for unequal arm sizes samples rows with polars' unseeded
+    ``sample``. The last three private functions are swapped for the same code with a seeded
+    generator and ``unique(maintain_order=True)``. Another anonymeter version is refused, because
+    its private functions may differ.
     """
     from anonymeter.evaluators import linkability_evaluator as linking
     from anonymeter.evaluators import singling_out_evaluator as singling
 
+    installed = importlib.metadata.version("anonymeter")
+    if installed != ANONYMETER_VERSION:
+        raise BenchError(f"the privacy attacks are written for anonymeter {ANONYMETER_VERSION} (its private "
+                         f"sampling functions are replaced to make them reproducible), found {installed}; "
+                         "install the pinned version (make setup)")
     rng = np.random.default_rng(seed)
 
     def random_links(n_synthetic, n_attacks, n_neighbors):  # noqa: ANN001, ANN202 - anonymeter's private signature
@@ -175,18 +235,34 @@ def reproducible_anonymeter(seed: int) -> Iterator[None]:
                                        cols=rng.choice(df.columns, size=n_cols, replace=False).tolist())
                 for _ in range(n_queries)]
 
-    originals = (linking._random_links, singling._random_queries)
-    linking._random_links, singling._random_queries = random_links, random_queries
+    def measure_queries_success(df, queries, n_repeat, n_meas):  # noqa: ANN001, ANN202 - anonymeter's private signature
+        sizes, successes = [], []
+        for n_rows in np.linspace(min(1000, len(df)), len(df), n_meas).astype(int):
+            for _ in range(n_repeat):
+                sample = df.sample(n_rows, with_replacement=False, seed=int(rng.integers(2**32)))
+                successes.append(len(singling._evaluate_queries(df=sample, queries=queries)))
+                sizes.append(n_rows)
+        return np.array(sizes), np.array(successes)
+
+    originals = (linking._random_links, singling._random_queries, singling._measure_queries_success)
+    linking._random_links, singling._random_queries, singling._measure_queries_success = (
+        random_links, random_queries, measure_queries_success)
     try:
         with seeded_global_rng(seed):
             yield
     finally:
-        linking._random_links, singling._random_queries = originals
+        linking._random_links, singling._random_queries, singling._measure_queries_success = originals
 
 
 def singling_out(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, n_attacks: int, seed: int,
-                 mode: str) -> AttackOutcome:
-    """Singling-out risk, ``mode`` "univariate" or "multivariate" (three columns per predicate)."""
+                 mode: str, attacked_share: float = 1.0) -> AttackOutcome:
+    """Singling-out risk, ``mode`` "univariate" or "multivariate" (three columns per predicate).
+
+    ``train`` and ``control`` should hold equally many rows: a predicate's chance of matching exactly
+    one row depends on the table's size. ``attacked_share`` records which share of all training rows
+    ``train`` is: a predicate built from a copied patient singles that patient out of ``train`` only
+    when the patient is in it, so a verbatim copy's success is about that share.
+    """
     from anonymeter.evaluators import SinglingOutEvaluator
 
     with _quiet() as notes, reproducible_anonymeter(seed):
@@ -194,7 +270,7 @@ def singling_out(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataF
                                          max_attempts=100 * n_attacks, seed=seed).evaluate(mode=mode)
     queries = [str(query) for query in evaluator.queries()]
     name = "singling_out" if mode == "multivariate" else "singling_out_univariate"
-    return _outcome(name, evaluator, n_attacks, notes, queries)
+    return _outcome(name, evaluator, n_attacks, notes, queries, attacked_share)
 
 
 def linkability_columns(card: DatasetCard) -> tuple[list[str], list[str]]:
@@ -225,23 +301,83 @@ def linkability(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFr
 KNOWLEDGE = ("quasi_identifiers", "all_columns")
 
 
+def random_guesses(secret_values: pd.Series, targets: pd.Index, rng: np.random.Generator) -> pd.Series:
+    """The random-guessing baseline: for each target, the secret of a random synthetic row.
+
+    anonymeter 1.1.0's own baseline aligns the drawn rows with the targets by index label
+    (``reindex_like``), which turns most guesses into missing values whenever the two tables' labels
+    differ; here the guesses are matched by position. For a binary secret of prevalence ``p`` in
+    both tables, a random guess is right with probability ``p^2 + (1 - p)^2``.
+
+    Example:
+        >>> guesses = random_guesses(pd.Series(["a", "b", "b", "b"]), pd.Index([10, 11, 12]), np.random.default_rng(0))
+        >>> list(guesses.index), guesses.notna().all()
+        ([10, 11, 12], True)
+    """
+    drawn = rng.integers(len(secret_values), size=len(targets))
+    return pd.Series(secret_values.to_numpy()[drawn], index=targets)
+
+
+def inference_targets(train: pd.DataFrame, control: pd.DataFrame, secret: str,
+                      regression: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The rows each arm attacks: for a binary secret only its minority class, else every row.
+
+    On a binary secret with prevalence 0.8, guessing the majority value is right 80 % of the time for
+    training and control rows alike, so the normalised excess ``(a - c) / (1 - c)`` divides by a small
+    ``1 - c`` and its interval is too wide to judge (anonymeter's ``risk_for_groups`` for the reason;
+    Giomi et al. 2023). The minority class is the rarer value over both arms.
+
+    Example:
+        >>> arm = pd.DataFrame({"death": [0, 0, 0, 1]})
+        >>> train, control, which = inference_targets(arm, arm, "death", regression=False)
+        >>> len(train), which
+        (1, 'death = 1 (minority class)')
+    """
+    values = pd.concat([train[secret], control[secret]]).dropna()
+    counts = values.value_counts()
+    if regression or len(counts) != 2:
+        return train, control, "random rows"
+    minority = counts.sort_values(kind="stable").index[0]
+    return (train[train[secret] == minority], control[control[secret] == minority],
+            f"{secret} = {minority} (minority class)")
+
+
 def inference(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, card: DatasetCard,
               secret: str, n_attacks: int, seed: int, knowledge: str = "quasi_identifiers") -> AttackOutcome:
     """Attribute-inference risk for one secret column; the attacker knows the quasi-identifiers
-    (``knowledge="quasi_identifiers"``) or every other column (``"all_columns"``)."""
-    from anonymeter.evaluators import InferenceEvaluator
+    (``knowledge="quasi_identifiers"``) or every other column (``"all_columns"``).
+
+    The guess is the secret of the nearest synthetic row on the known columns (anonymeter's
+    ``KNNInferencePredictor``; numbers count within 5 %), for equally many targets drawn from each
+    arm (``inference_targets``), and the baseline guesses at random (``random_guesses``).
+    """
+    from anonymeter.evaluators.inference_evaluator import evaluate_inference_guesses
+    from anonymeter.neighbors.mixed_types_kneighbors import KNNInferencePredictor
 
     pool = card.quasi_identifiers if knowledge == "quasi_identifiers" else tuple(card.columns)
     known = [c for c in pool if c != secret]
     if not known:
         raise BenchError(f"inference on '{secret}': the attacker would know no column ({knowledge})")
     regression = card.columns[secret] in ("numerical", "datetime")
-    with _quiet() as notes, reproducible_anonymeter(seed):
-        evaluator = InferenceEvaluator(ori=train, syn=synthetic, control=control, aux_cols=known, secret=secret,
-                                       regression=regression, n_attacks=n_attacks).evaluate(n_jobs=-1)
+    train_pool, control_pool, which = inference_targets(train, control, secret, regression)
+    n = attack_budget(n_attacks, train_pool, control_pool)
+    rng = np.random.default_rng(seed)
+    arms = {arm: frame.iloc[np.sort(rng.choice(len(frame), n, replace=False))]
+            for arm, frame in (("train", train_pool), ("control", control_pool))}
+    with _quiet() as notes:
+        predictor = KNNInferencePredictor(data=synthetic, columns=known, target_col=secret, n_jobs=-1)
+
+        def successes(targets: pd.DataFrame, guesses: pd.Series) -> int:
+            return int(evaluate_inference_guesses(guesses=guesses, secrets=targets[secret],
+                                                  regression=regression).sum())
+
+        found = {arm: successes(targets, predictor.predict(targets)) for arm, targets in arms.items()}
+        baseline = successes(arms["train"], random_guesses(synthetic[secret], arms["train"].index, rng))
     name = "inference" if knowledge == "quasi_identifiers" else "inference_all_columns"
-    return _outcome(f"{name}[{secret}]", evaluator, n_attacks, notes)
+    return AttackOutcome(f"{name}[{secret}]", (n, found["train"]), (n, found["control"]), (n, baseline),
+                         note=" ".join(notes.messages), targets=which)
 
 
-__all__ = ["KNOWLEDGE", "AttackOutcome", "attack_budget", "inference", "linkability", "linkability_columns",
-           "reproducible_anonymeter", "seeded_global_rng", "singling_out"]
+__all__ = ["ANONYMETER_VERSION", "KNOWLEDGE", "AttackOutcome", "attack_budget", "inference", "inference_targets",
+           "linkability", "linkability_columns", "random_guesses", "reproducible_anonymeter", "seeded_global_rng",
+           "singling_out"]

@@ -15,7 +15,7 @@ from bench.datasets.splits import Split
 from bench.errors import BenchError
 from bench.metrics import bootstrap
 from bench.metrics.options import resolve_options
-from bench.metrics.models import MODELS, Prediction, fit_predict, labels
+from bench.metrics.models import MODELS, FitFailure, ModelFailed, Prediction, fit_predict_or_failure, labels
 from bench.metrics.reference import RealReference, real_reference
 
 
@@ -63,10 +63,49 @@ class ScoringContext:
         return real_reference(self.split, self.seed)
 
     @cached_property
-    def tstr(self) -> dict[str, Prediction]:
-        """Every utility model trained on the synthetic rows, scored on the real holdout."""
-        return {model: fit_predict(model, self.synthetic, self.split.holdout, self.card, self.seed)
+    def tstr(self) -> dict[str, Prediction | FitFailure]:
+        """Every utility model trained on the synthetic rows, scored on the real holdout (or why it failed)."""
+        return {model: fit_predict_or_failure(model, self.synthetic, self.split.holdout, self.card, self.seed)
                 for model in MODELS}
+
+    def arms(self, model: str) -> dict[str, Prediction]:
+        """The model's TSTR and TRTR predictions; ``ModelFailed`` with the reason when either failed, and
+        ``BenchError`` when the holdout lacks a class (no comparison on it is then possible).
+
+        Example:
+            >>> from bench.datasets import load_split
+            >>> split = load_split("sepsis_like", n_patients=1000)
+            >>> context = ScoringContext(split, split.train.assign(age="old"), seed=0)
+            >>> context.arms("lr")
+            Traceback (most recent call last):
+            ...
+            bench.metrics.models.ModelFailed: TSTR logistic regression (L2, lbfgs) failed: ValueError: ...
+        """
+        _ = self.holdout_labels  # raises first when the holdout has one class, before any model is fitted
+        arms = {"tstr": self.tstr[model], "trtr": self.reference.trtr[model]}
+        for arm, prediction in arms.items():
+            if isinstance(prediction, FitFailure):
+                raise ModelFailed(f"{arm.upper()} {prediction.reason}")
+        return arms
+
+    @cached_property
+    def selection_rate(self) -> float:
+        """The share of holdout patients every model flags (``decisions``): the positive share of the
+        real training rows, one rate for TSTR and TRTR alike."""
+        return float(labels(self.split.train, self.card).mean())
+
+    def decisions(self, prediction: Prediction) -> np.ndarray:
+        """The prediction's yes/no decisions at ``selection_rate``, ties broken with the metric seed.
+
+        Example:
+            >>> from bench.datasets import load_split
+            >>> split = load_split("sepsis_like", n_patients=1000)
+            >>> context = ScoringContext(split, split.train, seed=0)
+            >>> flagged = context.decisions(Prediction(np.zeros(len(split.holdout)), prevalence=0.5))
+            >>> int(flagged.sum()) == round(context.selection_rate * len(split.holdout))
+            True
+        """
+        return prediction.decisions(self.selection_rate, self.seed)
 
     @cached_property
     def holdout_labels(self) -> np.ndarray:

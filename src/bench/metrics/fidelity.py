@@ -1,7 +1,7 @@
 """Fidelity: does the synthetic table look like the real training table, column by column, pair by
 pair, and in where values are missing?
 
-Multivariate fidelity (detection, alpha-precision, beta-recall) lives in ``detection``; clinical
+Multivariate fidelity (detection, alpha-precision, density, coverage) lives in ``detection``; clinical
 plausibility in ``plausibility``.
 """
 

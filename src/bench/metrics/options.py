@@ -2,7 +2,7 @@
 
 Example:
     >>> resolve_options({"risk_threshold": 0.05})["risk_threshold"], resolve_options({})["n_attacks"]
-    (0.05, 500)
+    (0.05, 1000)
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ class MetricOption:
 
 
 OPTIONS: dict[str, MetricOption] = {
-    "n_attacks": MetricOption(int, 500, 10, 100_000, "anonymeter attacks of each kind (capped at the training and "
-                                                   "control sizes); bounds the time of the privacy attacks"),
+    "n_attacks": MetricOption(int, 1000, 10, 100_000, "anonymeter attacks of each kind and arm (capped at the "
+                                                    "training and control sizes); 1,000 give a 'pass' 80% power "
+                                                    "at the 0.09 threshold for control success rates up to about "
+                                                    "0.4 (docs/privacy-verdict.md)"),
     "risk_threshold": MetricOption(float, 0.09, 0.0, 1.0, "re-identification risk above which a cell fails the "
                                                           "privacy verdict (0.09: the EMA's figure for clinical-"
                                                           "trial data)"),

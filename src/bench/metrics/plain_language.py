@@ -117,14 +117,25 @@ def _worst_subgroup(r: MetricResult, _: Results) -> str:
 
 
 def _added(kind: str) -> Reader:
-    return lambda r, _: f"synthesis changes the {kind} difference by {r.value:+.3f}: it {band('bias', r.value)}."
+    """Reader of a ``*_added`` metric, naming the attribute it was measured on (its tag) when known.
+
+    Example:
+        >>> read = _added("equalized-odds")
+        >>> read(MetricResult("fairness.equalized_odds_added", 0.2, tags={"fairness.equalized_odds_attribute": "sex"}), {})
+        'synthesis changes the equalized-odds difference for sex (where the synthetic-data model is least fair) by +0.200: it adds unfairness that the real data does not have.'
+    """
+    def read(r: MetricResult, _: Results) -> str:
+        attribute = r.tags.get(f"fairness.{kind.replace('-', '_')}_attribute")
+        where = f" for {attribute} (where the synthetic-data model is least fair)" if attribute else ""
+        return f"synthesis changes the {kind} difference{where} by {r.value:+.3f}: it {band('bias', r.value)}."
+    return read
 
 
 def _max_risk(r: MetricResult, _: Results) -> str:
     tags = r.tags
     verdict = tags.get("privacy.verdict", "?")
     attack = tags.get("privacy.max_risk_attack", "an attack")
-    return (f"the most successful attack ({attack}) has a residual risk of {number(r)}; verdict against the "
+    return (f"the attack with the highest upper bound ({attack}) has a residual risk of {number(r)}; verdict against the "
             f"{tags.get('privacy.risk_threshold', '0.09')} threshold: **{verdict}** "
             f"({tags.get('privacy.verdict_reason', '')}).")
 
@@ -135,15 +146,17 @@ def _attack(what: str) -> Reader:
 
 
 def _copies(r: MetricResult, results: Results) -> str:
-    holdout = results.get("privacy.holdout_copy_rate")
-    reference = f" (identical to an unseen real patient by coincidence: {_share(holdout.value)})" if holdout else ""
+    copied, unseen = results.get("privacy.copied_share"), results.get("privacy.holdout_copied_share")
+    reference = (f"; {_share(copied.value)} of training patients have a copy, against {_share(unseen.value)} of "
+                 "patients never trained on (coincidences)") if copied and unseen else ""
     return f"{_share(r.value)} of synthetic rows are exact copies of a training patient{reference}."
 
 
 def _closer(r: MetricResult, _: Results) -> str:
     lean = "no closer to" if abs(r.value - 0.5) < 0.05 else ("closer to" if r.value > 0.5 else "further from")
-    return (f"{_share(r.value)} of synthetic rows lie nearer to a training patient than to an unseen one (50% = "
-            f"no memorisation signal): the synthetic rows are {lean} the patients the generator learnt from.")
+    return (f"{_share(r.value)} of synthetic rows lie nearer to a training patient than to an unseen one, corrected "
+            f"for the two groups' sizes (50% = no memorisation signal): the synthetic rows are {lean} the patients "
+            "the generator learnt from.")
 
 
 def _seconds(stage: str) -> Reader:

@@ -1,14 +1,16 @@
 """What real data achieves, computed once per split and reused by every generator scored against it.
 
 The TRTR models (every utility model trained on the real training rows, scored on the holdout),
-the reference forest's feature importances and the real rows' rule violations depend only on the
-split and the metric seed. They are kept in memory and in a small on-disk cache
+the reference forest's permutation importances on the holdout and the real rows' rule violations
+depend only on the split and the metric seed. They are kept in memory and in a small on-disk cache
 (``<BENCH_DATA_CACHE>/reference/<key>.npz``, beside the downloaded files, never in results or
 MLflow), so the cells of a sweep, each in its own process, fit them once per split.
 
 The key is a sha256 of the training and holdout rows' contents, the card's columns, the seed and
 the model definitions' version (``REFERENCE_VERSION``, raised whenever ``models`` change), so a
-different split, a changed card or an upgraded scikit-learn never reuses a stale entry.
+different split, a changed card or an upgraded scikit-learn never reuses a stale entry. A
+reference in which a model failed (``FitFailure``) is kept in memory only, so a passing error (e.g.
+out of memory) is not stored for later cells.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import pandas as pd
 from bench.datasets.fetch import cache_dir
 from bench.datasets.rules import judge_plausibility
 from bench.datasets.splits import Split
-from bench.metrics.models import MODELS, Prediction, fit_predict
+from bench.metrics.models import MODELS, FitFailure, Prediction, fit_predict_or_failure
 
-REFERENCE_VERSION = 3  # 2: whole-number columns among the checks; 3: shares over the rows judged
+# 2: whole-number columns among the checks; 3: shares over the rows judged; 4: dense one-hot capped at
+# MAX_CATEGORIES levels, permutation (not impurity) importances on the holdout
+REFERENCE_VERSION = 4
 _MEMORY: dict[str, "RealReference"] = {}
 _MEMORY_LIMIT = 8
 
@@ -42,7 +46,7 @@ class RealReference:
     it; ``any_rule_broken`` the share of the rows judged by at least one check that break at least one.
     """
 
-    trtr: dict[str, Prediction]
+    trtr: dict[str, Prediction | FitFailure]
     rule_broken: pd.Series
     any_rule_broken: float
 
@@ -76,7 +80,8 @@ def real_reference(split: Split, seed: int) -> RealReference:
     reference = _read(path) if path.is_file() else None
     if reference is None:
         reference = compute_reference(split, seed)
-        _write(path, reference)
+        if not any(isinstance(p, FitFailure) for p in reference.trtr.values()):
+            _write(path, reference)
     if len(_MEMORY) >= _MEMORY_LIMIT:
         _MEMORY.pop(next(iter(_MEMORY)))
     _MEMORY[key] = reference
@@ -86,7 +91,7 @@ def real_reference(split: Split, seed: int) -> RealReference:
 def compute_reference(split: Split, seed: int) -> RealReference:
     """Fit every utility model on the real training rows and judge those rows by the card's plausibility checks."""
     card = split.card
-    trtr = {model: fit_predict(model, split.train, split.holdout, card, seed) for model in MODELS}
+    trtr = {model: fit_predict_or_failure(model, split.train, split.holdout, card, seed) for model in MODELS}
     judged, broken = judge_plausibility(split.train, card)
     shares = broken.sum() / judged.sum().where(judged.sum() > 0)
     rows_judged = int(judged.any(axis=1).sum())
