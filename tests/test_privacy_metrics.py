@@ -267,3 +267,24 @@ def test_rare_patients_are_outliers_and_subgroups_under_five_percent_reported_se
     measured = details.dropna(subset=["membership_auroc"])
     assert (measured[["train_rows", "unseen_rows"]] >= 30).all().all()
     assert (details.loc[details["membership_auroc"].isna(), ["train_rows", "unseen_rows"]].min(axis=1) < 30).all()
+
+
+def test_a_binary_secret_too_rare_to_attack_blocks_a_pass_but_not_the_other_attacks(split):
+    def flagged(frame, ones):
+        return frame.assign(flag=(np.arange(len(frame)) < ones).astype(int))
+
+    card = replace(split.card, columns={**split.card.columns, "flag": "categorical"},
+                   secrets=(*split.card.secrets, "flag"))
+    rare = replace(split, card=card, train=flagged(split.train, 3), holdout=flagged(split.holdout, 3),
+                   control=flagged(split.control, 3))
+    synthetic = generators.create("marginals", {}, random_state=0).fit(rare.train, card).sample(len(rare.train), 0)
+    options = {"risk_threshold": 0.99}  # every upper bound lies below it: only an attack that did not run blocks a pass
+    scores = metrics.score(rare, synthetic, PRIVACY, seed=0, options=options)
+    assert not scores.failures
+    details = scores.by_name()["privacy.max_risk"].details
+    assert "inference_all_columns[hospital_death]" in set(details["attack"])
+    assert not any("flag" in attack for attack in details["attack"]) and (details["upper_bound"] < 0.99).all()
+    assert scores.tags()[privacy.VERDICT_TAG] == "inconclusive"
+    assert "inference on 'flag' (all columns) could not run" in scores.tags()["privacy.verdict_reason"]
+    without = replace(rare, card=replace(card, secrets=split.card.secrets))
+    assert metrics.score(without, synthetic, PRIVACY, seed=0, options=options).tags()[privacy.VERDICT_TAG] == "pass"

@@ -17,7 +17,7 @@ from bench import datasets
 from notebook_checks import NOTEBOOKS, errors, execute, images, leaked_rows, tagged_output
 
 SEPSIS = {"n_patients": 1000}
-SEPSIS_SUBGROUPS = {"n_patients": 8000}  # the smallest cohort with two sex subgroups of 30 holdout patients per class
+SEPSIS_SUBGROUPS = {"n_patients": 8000}  # two sex subgroups with well over 20 holdout patients per class
 CASES = {
     "01_start_here": {"dataset": "sepsis_like", "dataset_options": SEPSIS_SUBGROUPS, "generator": "gaussian_copula",
                       "metric_options": {"n_attacks": 100}},

@@ -34,10 +34,13 @@ from bench.metrics.models import REFERENCE_MODEL
 
 MIN_SUBGROUP_ROWS = 20
 # A subgroup enters the AUROC and decision comparisons only with at least this many holdout patients
-# of each class. A rate over n patients has a standard error of up to 0.5 / sqrt(n) (0.09 at 30) and
-# the AUROC of 30 positives and 30 negatives about 0.06 at AUROC 0.8 (Hanley & McNeil 1982); with
-# fewer, the worst of several subgroups is mostly the noisiest one, and the worst case selects noise.
-MIN_CLASS_ROWS = 30
+# of each class. A rate over n patients has a standard error of up to 0.5 / sqrt(n) (0.11 at 20) and
+# the AUROC of 20 positives and 20 negatives about 0.07 at AUROC 0.8 (Hanley & McNeil 1982); with
+# fewer (the suite used 5), the worst of several subgroups is mostly the noisiest one, and the worst
+# case selects noise. 20 is the low end of the usual 20-30: at 30, the default benchmark's 5,000-patient
+# sepsis cohort (6 % mortality, 20 deaths among the women of its holdout) would have no group fairness
+# at all; every subgroup's value carries its interval in the details.
+MIN_CLASS_ROWS = 20
 NEEDS = ("train", "holdout", "card")
 
 REPRESENTATION_RATIO_MIN = MetricSpec(

@@ -26,6 +26,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from bench.errors import BenchError
 from bench.metrics.attacks import (
     KNOWLEDGE, AttackOutcome, attack_budget, inference, linkability, linkability_columns, singling_out,
 )
@@ -140,10 +141,24 @@ def _run_inference(context: ScoringContext) -> list[AttackOutcome]:
     if not context.card.secrets:
         raise NotApplicable(f"the card of '{context.card.name}' names no secret column to infer")
     tables: AttackTables = context.shared("attacks.tables", attack_tables)
-    return [inference(tables.train, tables.synthetic, tables.control, context.card, secret, tables.n_attacks,
-                      context.seed, knowledge)
-            for knowledge in KNOWLEDGE for secret in context.card.secrets
-            if knowledge == "all_columns" or [q for q in context.card.quasi_identifiers if q != secret]]
+    found, skipped = [], skipped_attacks(context)
+    for knowledge in KNOWLEDGE:
+        for secret in context.card.secrets:
+            if knowledge == "quasi_identifiers" and not [q for q in context.card.quasi_identifiers if q != secret]:
+                continue
+            try:
+                found.append(inference(tables.train, tables.synthetic, tables.control, context.card, secret,
+                                       tables.n_attacks, context.seed, knowledge))
+            except BenchError as exc:  # e.g. a rare binary secret with under 10 minority rows in an arm
+                skipped.append(f"inference on '{secret}' ({knowledge.replace('_', ' ')}) could not run: {exc}")
+    if not found:
+        raise BenchError("; ".join(skipped))
+    return found
+
+
+def skipped_attacks(context: ScoringContext) -> list[str]:
+    """Why attacks of a group that ran could not run on one column: each blocks a "pass" (see ``verdict``)."""
+    return context.shared("attacks.skipped", lambda _: [])
 
 
 RUNNERS: dict[str, Callable[[ScoringContext], list[AttackOutcome]]] = {
@@ -253,6 +268,7 @@ def verdict(context: ScoringContext) -> list[MetricResult]:
             problems.append(f"{group} could not run ({type(exc).__name__})")
     if not found:
         raise NotApplicable("no attack could run on this dataset (" + "; ".join(problems or ["none applies"]) + ")")
+    problems += skipped_attacks(context)
     details = judge(found, threshold)
     label, reason = verdict_label(details, threshold, problems)
     worst_row = details.sort_values(["upper_bound", "risk"], ascending=False, kind="stable").iloc[0]
