@@ -137,7 +137,7 @@ def test_two_function_adapter_becomes_a_registered_generator():
     cls = plugins.adapter("means_plus_noise", fit_means, sample_means, family="statistical",
                           hyperparameter_names=("shift",))
     train = pd.DataFrame({"x": np.arange(100.0), "y": np.arange(100.0) * 2})
-    plugins.register(cls)
+    registry.register(cls)
     try:
         assert "means_plus_noise" in generators.names()
         fitted = generators.create("means_plus_noise", {"shift": 1000.0}, random_state=0).fit(train, None)
@@ -147,9 +147,9 @@ def test_two_function_adapter_becomes_a_registered_generator():
         with pytest.raises(GeneratorError, match="unknown hyperparameter"):
             generators.create("means_plus_noise", {"epochs": 1})
         with pytest.raises(GeneratorError, match="already registered"):
-            plugins.register(cls)
+            registry.register(cls)
     finally:
-        plugins.unregister("means_plus_noise")
+        registry.unregister("means_plus_noise")
     assert "means_plus_noise" not in generators.names()
     with pytest.raises(GeneratorError, match="family must be one of"):
         plugins.adapter("x", fit_means, sample_means, family="third_party")

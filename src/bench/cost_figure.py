@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
-from bench.report import FINISHED, figure_legend, report_style, save_figure
+from bench.plotting import figure_legend, report_style, save_figure
+from bench.summary import FINISHED
 
 QUALITY = "utility.tstr_gap"
 COSTS = (("cost.fit_wall_s", "fit time (s)"), ("cost.energy_kwh_per_1k_rows", "energy per 1,000 rows (kWh)"))

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from bench.errors import BenchError
 from bench.metrics import METRICS
 from bench.metrics.cost import STAGES
-from bench.report import FAILED_COLOUR, figure_legend, report_style
+from bench.plotting import FAILED_COLOUR, figure_legend, report_style
 from bench.report_page import BASE_STYLE, write_text_atomically
 
 HEADLINE_FIDELITY = ("fidelity.univariate_similarity", "fidelity.pair_similarity", "fidelity.detection_auroc",

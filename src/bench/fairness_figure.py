@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
-from bench.report import figure_legend, panel_axes, panel_grid, report_style, save_figure
+from bench.plotting import figure_legend, panel_axes, panel_grid, report_style, save_figure
 
 SUBGROUP_DETAILS = "fairness.worst_subgroup_gap"
 REPRESENTATION_DETAILS = "fairness.representation_ratio_min"

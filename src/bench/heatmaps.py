@@ -13,9 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bench.metrics.base import MetricSpec
-from bench.report import (
-    FAILED_COLOUR, panel_axes, panel_grid, present_specs, report_style, save_figure, summarise,
-)
+from bench.plotting import FAILED_COLOUR, panel_axes, panel_grid, report_style, save_figure
+from bench.summary import present_specs, summarise
 
 COLOUR_MAP = "viridis_r"  # perceptually uniform and colour-blind safe; reversed: dark = good
 

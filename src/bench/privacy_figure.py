@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
-from bench.report import figure_legend, report_style
+from bench.plotting import figure_legend, report_style
 
 NEEDED = ("generator", "attack", "attack_rate", "control_rate", "baseline_rate", "risk", "risk_ci_low", "risk_ci_high",
           "trusted")

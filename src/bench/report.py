@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import math
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
-from scipy.special import stdtrit
 
 from bench.cd_diagram import plot_critical_difference
 from bench.colours import generator_colours
@@ -33,110 +29,27 @@ from bench.errors import BenchError
 from bench.latex import escape as tex_escape
 from bench.latex import tabular as tex_tabular
 from bench.metrics.base import FAMILIES, MetricSpec
+from bench.metrics.options import OPTIONS
+from bench.cost_figure import write_cost_figure
+from bench.heatmaps import write_heatmaps
+from bench.plotting import (  # some re-exported (__all__): notebooks and users call report.save_figure
+    FAILED_COLOUR, FIGURE_FORMATS, STYLE, figure_legend, merged_style, panel_axes, panel_grid, report_style,
+    save_figure,
+)
 from bench.ranking import Ranking, rank_generators
+from bench.summary import (  # some re-exported (__all__) for the notebooks and users
+    CONFIDENCE, FINISHED, SUMMARY_COLUMNS, example_runs, example_spec, present_specs, require_column, summarise,
+    t_interval,
+)
+from bench.tradeoff import write_tradeoff
+from bench.use_cases import write_use_cases
 
 IDENTITY_COLUMNS = ("run_id", "sweep_id", "cell_id", "cell", "dataset", "generator", "seed", "status", "error")
 VERDICT_COLUMNS = ("privacy_verdict", "privacy_worst_attack")  # from the cells' tags (bench.tracking)
-SUMMARY_COLUMNS = ("dataset", "generator", "cells", "n", "failed", "mean", "std", "ci_low", "ci_high")
 ADVANTAGE_COLUMNS = ("dataset", "best", "runner_up", "n", "advantage", "ci_low", "ci_high", "interval", "clear")
 ADVANTAGE_LABEL = "best vs runner-up"  # the comparison table's last row
-CONFIDENCE = 0.95
-FINISHED = "FINISHED"
-
-STYLE: dict[str, object] = {
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
-    "legend.fontsize": 8,
-    "figure.titlesize": 10.0,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#dddddd",
-    "grid.linewidth": 0.6,
-    "axes.axisbelow": True,
-}
-
-
-def _example_runs() -> pd.DataFrame:
-    """A tiny runs table for the examples: 1 dataset x 2 generators x 2 seeds, one failed cell."""
-    rows = [("pima", "copy", 0, "FINISHED", 0.90), ("pima", "copy", 1, "FINISHED", 0.92),
-            ("pima", "marginals", 0, "FINISHED", 0.70), ("pima", "marginals", 1, "FAILED", math.nan)]
-    return pd.DataFrame([{
-        "run_id": f"r{i}", "sweep_id": "s", "cell_id": f"c{i}", "cell": f"{d}/{g}/seed={s}", "dataset": d,
-        "generator": g, "seed": s, "status": st, "error": "" if st == FINISHED else "boom",
-        "utility.tstr_auroc": v} for i, (d, g, s, st, v) in enumerate(rows)])
-
-
-def _example_spec() -> MetricSpec:
-    return MetricSpec("utility.tstr_auroc", goal="maximize", range=(0.0, 1.0), description="TSTR AUROC")
-
 
 # --------------------------------------------------------------------------------------------- numbers
-
-
-def _require_column(runs: pd.DataFrame, spec: MetricSpec) -> None:
-    if spec.name not in runs.columns:
-        raise BenchError(f"metric '{spec.name}' has no column in the runs table (no cell logged it)")
-
-
-def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Student-t confidence interval of the mean of ``values``; NaNs when fewer than two values.
-
-    Example:
-        >>> low, high = t_interval(np.array([1.0, 2.0, 3.0]))
-        >>> round(low, 3), round(high, 3)
-        (-0.484, 4.484)
-        >>> t_interval(np.array([1.0]))
-        (nan, nan)
-    """
-    n = len(values)
-    if n < 2:
-        return math.nan, math.nan
-    mean = float(np.mean(values))
-    half = float(stdtrit(n - 1, 0.5 + confidence / 2) * np.std(values, ddof=1) / math.sqrt(n))
-    return mean - half, mean + half
-
-
-def _summary_row(group: pd.DataFrame, column: str) -> dict[str, float | int]:
-    finished = group["status"] == FINISHED
-    values = group.loc[finished, column].dropna().to_numpy(dtype=float)
-    if len(values) > 1 and np.ptp(values) == 0:  # one value on every seed (deterministic): exactly no spread,
-        # not the rounding noise np.std and np.mean leave; format_cell marks it instead of "± 0.000"
-        return {"cells": len(group), "n": len(values), "failed": int((~finished).sum()), "mean": float(values[0]),
-                "std": 0.0, "ci_low": float(values[0]), "ci_high": float(values[0])}
-    low, high = t_interval(values)
-    return {
-        "cells": len(group),
-        "n": len(values),
-        "failed": int((~finished).sum()),
-        "mean": float(np.mean(values)) if len(values) else math.nan,
-        "std": float(np.std(values, ddof=1)) if len(values) > 1 else math.nan,
-        "ci_low": low,
-        "ci_high": high,
-    }
-
-
-def summarise(runs: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
-    """One row per (dataset, generator): seeds with a value, failed cells, mean, std and 95% t-interval.
-
-    ``cells`` counts all cells of the pair, ``n`` the FINISHED ones with a value, ``failed`` those that
-    did not finish (FAILED, or never closed). With ``n == 1`` std and CI are NaN; with ``n == 0`` so is
-    the mean.
-
-    Example:
-        >>> summarise(_example_runs(), _example_spec())[["generator", "n", "failed", "mean"]]
-           generator  n  failed  mean
-        0       copy  2       0  0.91
-        1  marginals  1       1  0.70
-    """
-    _require_column(runs, spec)
-    rows = [{"dataset": dataset, "generator": generator, **_summary_row(group, spec.name)}
-            for (dataset, generator), group in runs.groupby(["dataset", "generator"], sort=True)]
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)).astype({"cells": int, "n": int, "failed": int})
 
 
 def best_generators(summary: pd.DataFrame, spec: MetricSpec) -> set[tuple[str, str]]:
@@ -145,7 +58,7 @@ def best_generators(summary: pd.DataFrame, spec: MetricSpec) -> set[tuple[str, s
     Exact ties are all best; pairs without a mean are never best.
 
     Example:
-        >>> sorted(best_generators(summarise(_example_runs(), _example_spec()), _example_spec()))
+        >>> sorted(best_generators(summarise(example_runs(), example_spec()), example_spec()))
         [('pima', 'copy')]
     """
     best = set()
@@ -198,7 +111,7 @@ def sample_note(runs: pd.DataFrame, spec: MetricSpec) -> str:
     entries and those with one value on every seed (a deterministic generator), which have no interval.
 
     Example:
-        >>> sample_note(_example_runs(), _example_spec())
+        >>> sample_note(example_runs(), example_spec())
         'n = 1-2 seeds (cells with a value) per entry; entries marked n=1 are single values without an interval.'
     """
     summary = summarise(runs, spec)
@@ -228,7 +141,7 @@ def paired_advantages(runs: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
     of one split: it says how surely the best stays ahead when the generators are rerun, not on new data.
 
     Example:
-        >>> paired_advantages(_example_runs(), _example_spec()).round(3).iloc[0].to_dict()
+        >>> paired_advantages(example_runs(), example_spec()).round(3).iloc[0].to_dict()
         {'dataset': 'pima', 'best': 'copy', 'runner_up': 'marginals', 'n': 1, 'advantage': 0.2, 'ci_low': nan, 'ci_high': nan, 'interval': 'n=1 seed: no interval', 'clear': False}
     """
     summary = summarise(runs, spec)
@@ -289,7 +202,7 @@ def advantage_row(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, latex: 
     ``paired_advantages``.
 
     Example:
-        >>> advantage_row(_example_runs(), _example_spec())["pima"].iloc[0]
+        >>> advantage_row(example_runs(), example_spec())["pima"].iloc[0]
         'copy over marginals: +0.200 (n=1 seed: no interval)'
     """
     advantages = paired_advantages(runs, spec)
@@ -305,7 +218,7 @@ def comparison_table(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3, late
     Pairs that were never run are empty strings.
 
     Example:
-        >>> comparison_table(_example_runs(), _example_spec())["pima"].to_dict()  # 1 matched seed: not bold
+        >>> comparison_table(example_runs(), example_spec())["pima"].to_dict()  # 1 matched seed: not bold
         {'copy': '0.910 ± 0.127', 'marginals': '0.700 (n=1, 1 failed)'}
     """
     summary = summarise(runs, spec)
@@ -324,7 +237,7 @@ def metric_file_stem(spec: MetricSpec) -> str:
     """Stable file name stem of a metric's table and figure.
 
     Example:
-        >>> metric_file_stem(_example_spec())
+        >>> metric_file_stem(example_spec())
         'utility_tstr_auroc'
     """
     return spec.name.replace(".", "_")
@@ -368,7 +281,7 @@ def metric_markdown(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> st
     """Markdown for one metric: a title line (name, arrow, description), a legend line and the table.
 
     Example:
-        >>> metric_markdown(_example_runs(), _example_spec()).splitlines()[0]
+        >>> metric_markdown(example_runs(), example_spec()).splitlines()[0]
         '### utility.tstr_auroc ↑ — TSTR AUROC'
     """
     note = (f"{goal_text(spec).capitalize()}. Mean ± half-width of the {CONFIDENCE:.0%} Student-t interval "
@@ -387,7 +300,7 @@ def with_advantage(table: pd.DataFrame, advantage: pd.DataFrame) -> pd.DataFrame
     """``table`` (a comparison table) with the advantage row under it, its columns aligned by dataset.
 
     Example:
-        >>> runs, spec = _example_runs(), _example_spec()
+        >>> runs, spec = example_runs(), example_spec()
         >>> list(with_advantage(comparison_table(runs, spec), advantage_row(runs, spec)).index)
         ['copy', 'marginals', 'best vs runner-up']
     """
@@ -400,7 +313,7 @@ def metric_latex(runs: pd.DataFrame, spec: MetricSpec, digits: int = 3) -> str:
     """A booktabs fragment for one metric, its meaning in a leading comment (for the caption).
 
     Example:
-        >>> print(metric_latex(_example_runs(), _example_spec()).splitlines()[5])
+        >>> print(metric_latex(example_runs(), example_spec()).splitlines()[5])
         \\begin{tabular}{lr}
     """
     comment = (f"{spec.name} {spec.arrow}: {spec.description}\n{goal_text(spec).capitalize()}; mean +- half-width "
@@ -417,7 +330,7 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
     """Columns of the runs table that hold metrics (``<family>.<metric>``), in table order.
 
     Example:
-        >>> metric_columns(_example_runs())
+        >>> metric_columns(example_runs())
         ['utility.tstr_auroc']
     """
     return [c for c in runs.columns if c not in IDENTITY_COLUMNS and str(c).partition(".")[0] in FAMILIES]
@@ -428,7 +341,7 @@ def cells_table(runs: pd.DataFrame) -> pd.DataFrame:
     every row (failed ones included).
 
     Example:
-        >>> list(cells_table(_example_runs()).columns)[-2:]
+        >>> list(cells_table(example_runs()).columns)[-2:]
         ['error', 'utility.tstr_auroc']
     """
     identity = [c for c in IDENTITY_COLUMNS + VERDICT_COLUMNS if c in runs.columns]
@@ -440,9 +353,9 @@ def select_generators(runs: pd.DataFrame, generators: list[str] | None = None) -
     that has no cell in ``runs`` is a BenchError listing the generators there are.
 
     Example:
-        >>> sorted(select_generators(_example_runs(), ["copy"])["generator"].unique())
+        >>> sorted(select_generators(example_runs(), ["copy"])["generator"].unique())
         ['copy']
-        >>> select_generators(_example_runs(), ["ctgan"])
+        >>> select_generators(example_runs(), ["ctgan"])
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: generator(s) ctgan have no cell in these runs; expected some of: copy, marginals
@@ -457,23 +370,13 @@ def select_generators(runs: pd.DataFrame, generators: list[str] | None = None) -
     return runs[runs["generator"].isin(generators)].reset_index(drop=True)
 
 
-def present_specs(runs: pd.DataFrame, specs: list[MetricSpec]) -> list[MetricSpec]:
-    """The specs whose metric has a column in ``runs`` (a metric no cell logged is skipped).
-
-    Example:
-        >>> [s.name for s in present_specs(_example_runs(), [_example_spec()])]
-        ['utility.tstr_auroc']
-    """
-    return [spec for spec in specs if spec.name in runs.columns]
-
-
 def write_tables(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path) -> list[Path]:
     """Write ``<metric>.csv`` (summary numbers), ``<metric>.md`` and ``<metric>.tex`` (comparison) per
     metric, and ``cells.csv``.
 
     Example:
         >>> import tempfile
-        >>> paths = write_tables(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()))
+        >>> paths = write_tables(example_runs(), [example_spec()], Path(tempfile.mkdtemp()))
         >>> [p.name for p in paths]
         ['utility_tstr_auroc.csv', 'utility_tstr_auroc.md', 'utility_tstr_auroc.tex', 'cells.csv']
     """
@@ -490,97 +393,7 @@ def write_tables(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path) -> 
     return paths + [out_dir / "cells.csv"]
 
 
-# --------------------------------------------------------------------------------------------- style
-
-
-def merged_style(overrides: dict[str, object] | None = None) -> dict[str, object]:
-    """``STYLE`` with ``overrides`` (matplotlib rcParams) on top; an unknown rcParam is a BenchError.
-
-    Example:
-        >>> merged_style({"font.family": "serif"})["font.family"], merged_style()["font.size"]
-        ('serif', 9)
-        >>> merged_style({"font.colour": "red"})
-        Traceback (most recent call last):
-        ...
-        bench.errors.BenchError: unknown matplotlib style setting(s) font.colour; expected rcParams such as font.size, font.family, figure.dpi
-    """
-    overrides = dict(overrides or {})
-    unknown = sorted(key for key in overrides if key not in matplotlib.rcParams)
-    if unknown:
-        raise BenchError(f"unknown matplotlib style setting(s) {', '.join(unknown)}; expected rcParams such as "
-                         "font.size, font.family, figure.dpi")
-    return {**STYLE, **overrides}
-
-
-@contextmanager
-def report_style(overrides: dict[str, object] | None = None) -> Iterator[None]:
-    """Apply the report's matplotlib style (font sizes, no top/right spines, light y grid) inside a block,
-    with ``overrides`` (rcParams, e.g. ``{"font.family": "serif"}``) on top.
-
-    Example:
-        >>> with report_style():
-        ...     matplotlib.rcParams["axes.spines.top"]
-        False
-        >>> with report_style({"font.size": 7}):
-        ...     matplotlib.rcParams["font.size"]
-        7.0
-    """
-    with matplotlib.rc_context(merged_style(overrides)):
-        yield
-
-
 # --------------------------------------------------------------------------------------------- figures
-
-
-FAILED_COLOUR = "#b2182b"
-
-
-def panel_grid(panels: int, max_cols: int = 3) -> tuple[int, int]:
-    """``(rows, columns)`` of a grid for ``panels`` panels, at most ``max_cols`` to a row.
-
-    Example:
-        >>> panel_grid(4), panel_grid(1), panel_grid(0)
-        ((2, 3), (1, 1), (1, 1))
-    """
-    ncols = max(1, min(panels, max_cols))
-    return max(1, math.ceil(panels / ncols)), ncols
-
-
-def panel_axes(fig: Figure, grid: tuple[int, int], used: int, **shared: bool) -> np.ndarray:
-    """The grid's axes in reading order (``sharex``/``sharey`` passed on), those past ``used`` hidden."""
-    axes = fig.subplots(*grid, squeeze=False, **shared).ravel()
-    for ax in axes[used:]:
-        ax.set_visible(False)
-    return axes
-
-
-LEGEND_MARGIN_IN = 0.2  # free width either side of a figure's legend
-
-
-def figure_legend(fig: Figure, handles: list[Any], labels: list[str] | None = None, max_cols: int = 6) -> Legend:
-    """The legend under a figure's panels, in as many columns (up to ``max_cols``) as fit across it.
-
-    Entries are measured as drawn (in the style in force), so none is cut off when the figure is
-    saved; where even one column is wider than the figure, the figure is widened to hold it.
-
-    Example:
-        >>> fig = Figure(figsize=(3, 2), layout="constrained")
-        >>> handles = [Line2D([], [], label=f"a rather long legend entry number {i}") for i in range(4)]
-        >>> legend = figure_legend(fig, handles)
-        >>> len(legend.get_texts()), fig.get_figwidth() > 3  # one column, wider than the figure was
-        (4, True)
-    """
-    labels = labels if labels is not None else [handle.get_label() for handle in handles]
-    room_in = fig.get_figwidth() - 2 * LEGEND_MARGIN_IN
-    for cols in range(max(1, min(max_cols, len(handles))), 0, -1):
-        legend = fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
-        width_in = legend.get_window_extent().width / fig.dpi
-        if width_in <= room_in:
-            return legend
-        if cols > 1:
-            legend.remove()
-    fig.set_figwidth(width_in + 2 * LEGEND_MARGIN_IN)  # even one column is wider than the figure
-    return legend
 
 
 def _mark_failures(ax: Axes, x: int, row: pd.Series, top: float) -> None:
@@ -655,11 +468,11 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3,
     rcParams drawn with on top of ``STYLE`` (see ``report_style``).
 
     Example:
-        >>> fig = plot_metric(_example_runs(), _example_spec())
+        >>> fig = plot_metric(example_runs(), example_spec())
         >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
         ['pima']
     """
-    _require_column(runs, spec)
+    require_column(runs, spec)
     summary = summarise(runs, spec)
     datasets = sorted(summary["dataset"].unique())
     generators = sorted(summary["generator"].unique())
@@ -681,35 +494,12 @@ def plot_metric(runs: pd.DataFrame, spec: MetricSpec, max_cols: int = 3,
     return fig
 
 
-FIGURE_FORMATS = ("png", "pdf", "svg")
-
-
-def save_figure(fig: Figure, out_dir: Path, stem: str, dpi: int = 300,
-                style: dict[str, object] | None = None) -> list[Path]:
-    """Save ``<stem>.png`` (at ``dpi``), ``<stem>.pdf`` and ``<stem>.svg`` in the report style (``style``:
-    rcParams on top, e.g. ``{"svg.fonttype": "none"}``), then release the figure.
-
-    Example:
-        >>> import tempfile
-        >>> [p.name for p in save_figure(Figure(), Path(tempfile.mkdtemp()), "empty", dpi=20)]
-        ['empty.png', 'empty.pdf', 'empty.svg']
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / f"{stem}.{suffix}" for suffix in FIGURE_FORMATS]
-    with report_style(style):
-        for path in paths:
-            fig.savefig(path, dpi=dpi)
-    fig.clear()  # a bare Figure is not registered with pyplot: clearing releases its artists
-    return paths
-
-
 def write_figures(runs: pd.DataFrame, specs: list[MetricSpec], out_dir: Path, dpi: int = 300) -> list[Path]:
     """Save ``<metric>.png`` (300 dpi), ``.pdf`` and ``.svg`` per metric with a column; figures are closed.
 
     Example:
         >>> import tempfile
-        >>> paths = write_figures(_example_runs(), [_example_spec()], Path(tempfile.mkdtemp()), dpi=50)
+        >>> paths = write_figures(example_runs(), [example_spec()], Path(tempfile.mkdtemp()), dpi=50)
         >>> [p.name for p in paths]
         ['utility_tstr_auroc.png', 'utility_tstr_auroc.pdf', 'utility_tstr_auroc.svg']
     """
@@ -723,7 +513,7 @@ def ranking_markdown(ranking: Ranking, spec: MetricSpec, digits: int = 3) -> str
 
     Example:
         >>> from bench.ranking import _example_runs
-        >>> text = ranking_markdown(rank_generators(_example_runs(), _example_spec()), _example_spec())
+        >>> text = ranking_markdown(rank_generators(_example_runs(), example_spec()), example_spec())
         >>> text.splitlines()[0], "| copy | 1.00 |" in text, "| copy vs marginals | 5 | 5 | 0 | +0.300 |" in text
         ('### Ranks: utility.tstr_auroc ↑ — TSTR AUROC', True, True)
     """
@@ -755,7 +545,7 @@ def write_rankings(runs: pd.DataFrame, specs: list[MetricSpec], tables_dir: Path
         >>> import tempfile
         >>> from bench.ranking import _example_runs
         >>> out = Path(tempfile.mkdtemp())
-        >>> paths = write_rankings(_example_runs(), [_example_spec()], out, out, dpi=50)
+        >>> paths = write_rankings(_example_runs(), [example_spec()], out, out, dpi=50)
         >>> [p.name for p in paths]  # doctest: +NORMALIZE_WHITESPACE
         ['ranks_utility_tstr_auroc.csv', 'ranks_utility_tstr_auroc_pairs.csv', 'ranks_utility_tstr_auroc.md',
          'cd_utility_tstr_auroc.png', 'cd_utility_tstr_auroc.pdf', 'cd_utility_tstr_auroc.svg']
@@ -790,19 +580,13 @@ def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
     quality and the privacy-utility trade-off (with ``risk_threshold``, default the metrics' 0.09).
 
     Example:
-        >>> build_report(pd.DataFrame(), [_example_spec()], Path("results"))
+        >>> build_report(pd.DataFrame(), [example_spec()], Path("results"))
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: no runs found to report on (the runs table is empty); run `bench run` first
     """
     if runs is None or runs.empty:
         raise BenchError("no runs found to report on (the runs table is empty); run `bench run` first")
-    from bench.metrics.options import OPTIONS
-    from bench.cost_figure import write_cost_figure  # these draw with this module's style
-    from bench.heatmaps import write_heatmaps
-    from bench.tradeoff import write_tradeoff
-    from bench.use_cases import write_use_cases
-
     if risk_threshold is None:
         risk_threshold = float(OPTIONS["risk_threshold"].default)
     results_dir = Path(results_dir)
@@ -817,3 +601,13 @@ def build_report(runs: pd.DataFrame, specs: list[MetricSpec], results_dir: Path,
         "trade-off": write_tradeoff(runs, {spec.name: spec for spec in specs}, tables_dir, figures_dir,
                                     threshold=risk_threshold),
     }
+
+
+__all__ = ["ADVANTAGE_COLUMNS", "ADVANTAGE_LABEL", "BOLD_NOTE", "CONFIDENCE", "FAILED_COLOUR", "FIGURE_FORMATS",
+           "FINISHED", "IDENTITY_COLUMNS", "STYLE", "SUMMARY_COLUMNS", "VERDICT_COLUMNS", "advantage_row",
+           "advantage_text", "best_generators", "build_report", "cells_table", "comparison_table", "example_runs",
+           "example_spec", "figure_legend", "format_cell", "goal_text", "markdown_table", "merged_style",
+           "metric_columns", "metric_file_stem", "metric_latex", "metric_markdown", "paired_advantages",
+           "panel_axes", "panel_grid", "plot_metric", "present_specs", "ranking_markdown", "report_style",
+           "require_column", "sample_note", "save_figure", "select_generators", "summarise", "t_interval",
+           "with_advantage", "write_figures", "write_rankings", "write_tables"]

@@ -15,9 +15,9 @@ from matplotlib.lines import Line2D
 
 from bench.colours import generator_colours
 from bench.metrics.base import MetricSpec
-from bench.report import (
-    FAILED_COLOUR, figure_legend, panel_axes, panel_grid, report_style, save_figure, summarise,
-)
+from bench.metrics.options import OPTIONS
+from bench.plotting import FAILED_COLOUR, figure_legend, panel_axes, panel_grid, report_style, save_figure
+from bench.summary import summarise
 
 RISK = "privacy.max_risk"
 UTILITY = "utility.tstr_gap"
@@ -150,8 +150,6 @@ def risk_threshold(runs: pd.DataFrame) -> float:
         >>> risk_threshold(pd.DataFrame({"risk_threshold": [0.05, 0.05]})), risk_threshold(pd.DataFrame())
         (0.05, 0.09)
     """
-    from bench.metrics.options import OPTIONS
-
     values = runs["risk_threshold"].dropna().unique() if "risk_threshold" in runs else []
     return float(values[0]) if len(values) == 1 else float(OPTIONS["risk_threshold"].default)
 

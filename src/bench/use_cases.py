@@ -21,7 +21,8 @@ from bench.errors import BenchError, did_you_mean
 from bench.heatmaps import COLOUR_MAP as COLOUR_MAP_GOOD_DARK
 from bench.heatmaps import goodness
 from bench.metrics.base import FAMILIES, MetricSpec
-from bench.report import present_specs, report_style, save_figure, summarise
+from bench.plotting import report_style, save_figure
+from bench.summary import present_specs, summarise
 from bench.yaml_files import read_mapping
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "benchmarks" / "use_cases.yaml"

@@ -20,7 +20,7 @@ from bench.datasets.explore import (SMALL_CELL_K, format_share, is_numeric_kind,
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_sizes
 from bench.errors import BenchError
 from bench.colours import OKABE_ITO
-from bench.report import figure_legend, report_style
+from bench.plotting import figure_legend, report_style
 
 TAIL = 0.01
 MAX_BINS = 30

@@ -2,7 +2,8 @@
 
 Both are explicit. ``load_entry_points`` is called once, by the registry builder in
 ``bench.generators.registry`` right after the built-in generators are listed; ``adapter`` builds a
-``Generator`` class from ``fit_fn`` / ``sample_fn`` and ``register`` adds a class to the registry.
+``Generator`` class from ``fit_fn`` / ``sample_fn`` and ``bench.generators.registry.register`` adds
+a class to the registry (this module does not import the registry: the registry imports it).
 Nothing registers itself on import, and a name that clashes with a registered one is an error.
 
 An entry point in group ``bench.generators`` names a ``Generator`` subclass (or a function returning
@@ -24,13 +25,11 @@ from bench.generators.base import GENERATOR_FAMILIES, Generator, GeneratorError
 
 ENTRY_POINT_GROUP = "bench.generators"
 
-_REGISTERED: set[str] = set()  # names added by register(), the only ones unregister() removes
-
 FitFn = Callable[..., Any]
 SampleFn = Callable[[Any, int, int], pd.DataFrame]
 
 
-def _check_class(obj: Any, where: str) -> type[Generator]:
+def check_class(obj: Any, where: str) -> type[Generator]:
     """``obj`` as a generator class, or a ``GeneratorError`` naming ``where`` it came from."""
     if not (isinstance(obj, type) and issubclass(obj, Generator)):
         raise GeneratorError(f"{where}: expected a bench.generators.Generator subclass, got {obj!r}")
@@ -62,7 +61,7 @@ def load_entry_points(existing: Mapping[str, type[Generator]],
             raise GeneratorError(f"{where}: could not be loaded: {error}") from error
         if not isinstance(loaded, type) and callable(loaded):
             loaded = loaded()
-        cls = _check_class(loaded, where)
+        cls = check_class(loaded, where)
         if cls.name in existing or cls.name in found:
             raise GeneratorError(f"{where}: generator name '{cls.name}' is already registered; "
                                  f"rename the plugin's generator")
@@ -111,43 +110,3 @@ def adapter(name: str, fit_fn: FitFn, sample_fn: SampleFn, family: str, descript
                    f"{getattr(sample_fn, '__qualname__', sample_fn)}.",
     }
     return type(f"Adapter_{name}", (Generator,), attributes)
-
-
-def register(cls: type[Generator]) -> type[Generator]:
-    """Add a generator class to the registry (``bench.generators.GENERATORS``); returns it.
-
-    A name already registered is refused. Example (``unregister`` undoes it):
-        >>> import pandas as pd
-        >>> Cls = adapter("doc_echo", lambda train, card, random_state=0: train,
-        ...               lambda state, n, seed: state.sample(n, random_state=seed, replace=True), family="baseline")
-        >>> from bench.generators import create
-        >>> len(create(register(Cls).name).fit(pd.DataFrame({"x": [1, 2]}), None).sample(3, seed=0))
-        3
-        >>> unregister("doc_echo")
-    """
-    from bench.generators.registry import GENERATORS
-
-    cls = _check_class(cls, f"register({getattr(cls, '__name__', cls)!r})")
-    if cls.name in GENERATORS:
-        raise GeneratorError(f"register: generator name '{cls.name}' is already registered "
-                             f"({GENERATORS[cls.name].__name__})")
-    GENERATORS[cls.name] = cls
-    _REGISTERED.add(cls.name)
-    return cls
-
-
-def unregister(name: str) -> None:
-    """Remove a generator added with ``register`` (for tests and notebooks); others cannot be removed.
-
-    Example:
-        >>> unregister("marginals")
-        Traceback (most recent call last):
-        ...
-        bench.generators.base.GeneratorError: unregister: 'marginals' was not added with register()
-    """
-    from bench.generators.registry import GENERATORS
-
-    if name not in _REGISTERED:
-        raise GeneratorError(f"unregister: '{name}' was not added with register()")
-    _REGISTERED.discard(name)
-    GENERATORS.pop(name, None)

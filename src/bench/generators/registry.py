@@ -9,7 +9,7 @@ from bench.generators.base import Generator, GeneratorError
 from bench.generators.baselines import CopyGenerator, HoldoutGenerator, MarginalsGenerator
 from bench.generators.copula import GaussianCopulaGenerator
 from bench.generators.kanon import KAnonymityGenerator
-from bench.generators.plugins import load_entry_points
+from bench.generators.plugins import check_class, load_entry_points
 from bench.generators.synthcity_adapter import synthcity_generator
 
 _SC = "synthcity.plugins"
@@ -54,6 +54,45 @@ TEST_BUDGETS: dict[str, dict[str, Any]] = {
 # Third-party generators declared by installed packages (entry point group "bench.generators"),
 # loaded here, once, after the built-ins; a clashing name is an error (bench.generators.plugins).
 GENERATORS.update(load_entry_points(GENERATORS))
+
+
+_REGISTERED: set[str] = set()  # names added by register(), the only ones unregister() removes
+
+
+def register(cls: type[Generator]) -> type[Generator]:
+    """Add a generator class to the registry (``bench.generators.GENERATORS``); returns it.
+
+    A name already registered is refused. Example (``unregister`` undoes it):
+        >>> import pandas as pd
+        >>> from bench.generators.plugins import adapter
+        >>> Cls = adapter("doc_echo", lambda train, card, random_state=0: train,
+        ...               lambda state, n, seed: state.sample(n, random_state=seed, replace=True), family="baseline")
+        >>> len(create(register(Cls).name).fit(pd.DataFrame({"x": [1, 2]}), None).sample(3, seed=0))
+        3
+        >>> unregister("doc_echo")
+    """
+    cls = check_class(cls, f"register({getattr(cls, '__name__', cls)!r})")
+    if cls.name in GENERATORS:
+        raise GeneratorError(f"register: generator name '{cls.name}' is already registered "
+                             f"({GENERATORS[cls.name].__name__})")
+    GENERATORS[cls.name] = cls
+    _REGISTERED.add(cls.name)
+    return cls
+
+
+def unregister(name: str) -> None:
+    """Remove a generator added with ``register`` (for tests and notebooks); others cannot be removed.
+
+    Example:
+        >>> unregister("marginals")
+        Traceback (most recent call last):
+        ...
+        bench.generators.base.GeneratorError: unregister: 'marginals' was not added with register()
+    """
+    if name not in _REGISTERED:
+        raise GeneratorError(f"unregister: '{name}' was not added with register()")
+    _REGISTERED.discard(name)
+    GENERATORS.pop(name, None)
 
 
 def names() -> list[str]:
