@@ -268,7 +268,7 @@ def verdict(context: ScoringContext) -> list[MetricResult]:
             problems.append(f"{group} could not run ({type(exc).__name__})")
     if not found:
         raise NotApplicable("no attack could run on this dataset (" + "; ".join(problems or ["none applies"]) + ")")
-    problems += skipped_attacks(context)
+    problems += list(dict.fromkeys(skipped_attacks(context)))  # a group that failed whole was tried twice
     details = judge(found, threshold)
     label, reason = verdict_label(details, threshold, problems)
     worst_row = details.sort_values(["upper_bound", "risk"], ascending=False, kind="stable").iloc[0]
