@@ -196,8 +196,9 @@ class DistanceSample:
 
 
 def unseen_rows(context: ScoringContext) -> pd.DataFrame:
-    """Every real row the generator never trained on: the split's holdout and control parts."""
-    return pd.concat([context.split.holdout, context.split.control], ignore_index=True)
+    """Every real row the generator never trained on: the split's holdout and control parts, joined once
+    per scored table (the distance measures and the copy shares both read it)."""
+    return context.shared("unseen_rows", lambda c: pd.concat([c.split.holdout, c.split.control], ignore_index=True))
 
 
 def synthetic_keys(context: ScoringContext) -> np.ndarray:
