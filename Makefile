@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # The store `make ui` and `make report` read: $MLFLOW_TRACKING_URI when set (as `bench` itself does), else RESULTS's.
 TRACKING_URI ?= $(or $(MLFLOW_TRACKING_URI),sqlite:///$(abspath $(RESULTS))/mlflow.db)
 
-.PHONY: help setup bench bench-quick test lab ui report clean lock
+.PHONY: help setup bench bench-quick test test-unit lint lab ui report clean lock docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,9 +39,18 @@ bench-quick: setup ## Run the CI-sized benchmark (benchmarks/quick.yaml), about 
 	$(BIN)/bench run benchmarks/quick.yaml --results $(RESULTS)
 
 # pytest exits 5 when it collected no tests: that is a failure here, never a pass.
-test: setup ## Run the test suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+NO_TESTS_IS_AN_ERROR = rc=$$?; if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+test: setup ## Run the whole test suite (unit, integration, doctests, notebooks), as CI does
+	$(BIN)/python -m pytest $(PYTEST_ARGS); $(NO_TESTS_IS_AN_ERROR)
+
+# The fast loop: tests/unit and the doctests, without the tests marked slow and without executing notebooks.
+test-unit: setup ## Run the unit tests and doctests (under 2 minutes on 2 cores)
+	$(BIN)/python -m pytest tests/unit src/bench benchmarks -m "not slow" --ignore-glob='*.ipynb' $(PYTEST_ARGS); \
+	$(NO_TESTS_IS_AN_ERROR)
+
+lint: setup ## Check the code with ruff (configured in pyproject.toml)
+	$(BIN)/ruff check src tests benchmarks conftest.py
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -55,6 +64,9 @@ ui: setup ## Start the MLflow UI on http://127.0.0.1:5000 (PORT=..., RESULTS=...
 
 report: setup ## Rebuild tables and figures from the MLflow store
 	$(BIN)/bench report --results $(RESULTS)
+
+docs: setup ## Build the documentation site (docs/ -> site/) with mkdocs --strict
+	$(BIN)/mkdocs build --strict --quiet
 
 lock: ## Re-resolve uv.lock after editing pyproject.toml
 	$(BIN)/uv lock

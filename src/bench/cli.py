@@ -1,5 +1,9 @@
 """The ``bench`` command line: list what is registered, run a benchmark file, build the report.
 
+Argument parsing and printing only: each command imports the layer that does its work when it runs
+(not at the top), so that ``bench --help`` and the listing commands start in a fraction of a second
+instead of loading the sweep and report layers, MLflow and matplotlib.
+
 Example:
     $ bench run benchmarks/quick.yaml
     $ bench report quick
@@ -10,12 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bench.errors import BenchError, did_you_mean, headline
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def _print_rows(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
@@ -114,6 +114,7 @@ def cmd_datasets_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generators(args: argparse.Namespace) -> int:
+    """``bench generators``: one line per registered generator: family, DP, budget knobs, determinism, description."""
     from bench import generators
 
     def knobs(cls: type) -> str:
@@ -149,12 +150,13 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bench.config import load_benchmark
+    """``bench run FILE``: run a benchmark file's cells, then rebuild its report; exits 1 if a cell failed."""
+    from bench.sweep.config import load_benchmark
 
     benchmark = load_benchmark(args.file)
     cells = benchmark.cells()
     if args.only:
-        from bench.selection import select_cells
+        from bench.sweep.selection import select_cells
 
         cells = select_cells(cells, args.only)
     if args.dry_run:
@@ -162,7 +164,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"{cell.id[:12]}  {cell.name}")
         print(f"{len(cells)} cells in {benchmark.path}")
         return 0
-    from bench.runner import run_benchmark
+    from bench.report.build import write_report
+    from bench.sweep.runner import run_benchmark
 
     summary = run_benchmark(benchmark, args.results, force=args.force, cells=cells, workers=args.workers,
                             executor=args.executor, address=args.address)
@@ -211,47 +214,10 @@ def browse_command(tracking_uri: str, results_dir: Path) -> str:
     return f"{make}  (or: {direct})"
 
 
-def benchmark_runs(results_dir: Path, benchmark: str | None = None,
-                   cell_ids: set[str] | None = None) -> tuple[str, str, pd.DataFrame]:
-    """``(tracking URI, benchmark, runs table)``: the named benchmark (default: the most recent sweep's)
-    and the latest run of each of its cells (of ``cell_ids`` only, if given); a clear error when there
-    is no sweep or no such cell run."""
-    from bench import tracking
-
-    uri = tracking.default_tracking_uri(results_dir)
-    benchmark = benchmark or tracking.latest_benchmark(uri)
-    if benchmark is None:
-        raise BenchError(f"no sweeps found in {uri}; run `bench run` first")
-    runs = tracking.runs_table(uri, tracking.experiment_id(uri, benchmark, results_dir / "mlartifacts"))
-    if cell_ids is not None and not runs.empty:
-        runs = runs[runs["cell_id"].isin(cell_ids)]
-    if runs.empty:
-        raise BenchError(f"no cell runs found for benchmark '{benchmark}' in {uri}; run `bench run` first")
-    return uri, benchmark, runs
-
-
-def write_report(results_dir: Path, benchmark: str | None = None,
-                 cell_ids: set[str] | None = None) -> dict[str, list[Path]]:
-    """Tables, figures and ``report.html`` for one benchmark's latest run of each cell, from the MLflow store
-    (default: the benchmark of the most recent sweep)."""
-    from bench import report, tracking
-    from bench.fairness_figure import REPRESENTATION_DETAILS, SUBGROUP_DETAILS, write_fairness_figures
-    from bench.metrics import METRICS
-    from bench.report_page import write_page
-    from bench.tradeoff import risk_threshold
-    from bench.verdicts import write_verdicts
-
-    uri, benchmark, runs = benchmark_runs(results_dir, benchmark, cell_ids)
-    specs = [spec for spec in METRICS.values() if spec.headline]  # every metric stays in cells.csv
-    outputs = report.build_report(runs, specs, results_dir, name=benchmark, risk_threshold=risk_threshold(runs))
-    outputs["fairness"] = write_fairness_figures(  # from the cells' per-subgroup details tables in MLflow
-        tracking.details_table(uri, runs, SUBGROUP_DETAILS), tracking.details_table(uri, runs, REPRESENTATION_DETAILS),
-        results_dir / "tables" / benchmark, results_dir / "figures" / benchmark)
-    outputs["verdicts"] = write_verdicts(runs, results_dir / "tables" / benchmark)
-    return {**outputs, "page": [write_page(results_dir, benchmark, outputs, runs)]}
-
-
 def cmd_report(args: argparse.Namespace) -> int:
+    """``bench report [BENCHMARK]``: rebuild a benchmark's tables, figures and page from the MLflow store."""
+    from bench.report.build import write_report
+
     results_dir = args.results
     outputs = write_report(results_dir, args.benchmark)
     for kind, paths in outputs.items():
@@ -290,9 +256,10 @@ def cmd_declare(args: argparse.Namespace) -> int:
 
     CELL is a run id or a cell name such as ``pima/ctgan/seed=0`` (its latest run in the benchmark).
     """
-    from bench.browser import print_to_pdf, require_chromium
-    from bench.config import slugify
-    from bench.declaration import write_declaration
+    from bench.report.browser import print_to_pdf, require_chromium
+    from bench.report.build import benchmark_runs
+    from bench.report.declaration import write_declaration
+    from bench.sweep.config import slugify
 
     if args.pdf:
         require_chromium()  # refuse before anything is read or written
@@ -312,7 +279,8 @@ def cmd_declare(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bench.executors import EXECUTORS  # light: Ray itself is imported only when the ray executor runs
+    """The ``bench`` command-line parser: every subcommand, its arguments, and the ``cmd_*`` handler it calls."""
+    from bench.sweep.executors import EXECUTORS  # light: Ray itself is imported only when the ray executor runs
 
     parser = argparse.ArgumentParser(prog="bench", description=(
         "Benchmark synthetic health data: fidelity, utility (TSTR), fairness, privacy and cost."))
@@ -322,8 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="datasets_command", metavar="SUBCOMMAND")
     validate = data_commands.add_parser(
         "validate", help="check a dataset card and its file; exit 0 clean, 1 problems, 2 unusable input")
-    validate.add_argument("card", type=absolute_path, help="dataset card YAML, e.g. datasets/pima.yaml or your own ward.yaml")
-    validate.add_argument("--file", type=absolute_path, help="CSV to check (default: the card's source file from the cache or mirror)")
+    validate.add_argument("card", type=absolute_path,
+                          help="dataset card YAML, e.g. datasets/pima.yaml or your own ward.yaml")
+    validate.add_argument("--file", type=absolute_path,
+                          help="CSV to check (default: the card's source file from the cache or mirror)")
     validate.set_defaults(func=cmd_datasets_validate)
     commands.add_parser("generators", help="list the registered generators").set_defaults(func=cmd_generators)
     metrics_parser = commands.add_parser("metrics", help="list the metrics and what they mean")
@@ -350,9 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
     declare.add_argument("cell", help="a cell name such as 'pima/ctgan/seed=0', or a run id")
     declare.add_argument("--benchmark", help="benchmark name (default: the most recent sweep's)")
     declare.add_argument("--results", type=absolute_path, default="results", help="results folder (default: results)")
-    declare.add_argument("--out", type=absolute_path, help="output file (default: results/declarations/<benchmark>/<cell>.html)")
+    declare.add_argument("--out", type=absolute_path,
+                         help="output file (default: results/declarations/<benchmark>/<cell>.html)")
     declare.add_argument("--pdf", action="store_true",
-                         help="also print the page to PDF beside it (needs headless Chromium, e.g. apt-get install chromium)")
+                         help="also print the page to PDF beside it "
+                              "(needs headless Chromium, e.g. apt-get install chromium)")
     declare.set_defaults(func=cmd_declare)
     rep = commands.add_parser("report", help="rebuild tables and figures from the MLflow store")
     rep.add_argument("benchmark", nargs="?", help="benchmark name (default: the most recent sweep's)")

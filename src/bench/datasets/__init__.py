@@ -1,4 +1,5 @@
-"""Datasets: cards, loaders, schema checks, splits. ``load_split(name)`` is the entry point; ``from_csv`` reads your own."""
+"""Datasets: cards, loaders, schema checks, splits. ``load_split(name)`` is the entry point; ``from_csv`` reads
+your own."""
 
 from bench.datasets.cards import DatasetCard, SensitiveAttribute, load_card
 from bench.datasets.registry import DATASETS, card, card_checksum, load, load_split, names

@@ -14,6 +14,7 @@ from typing import Any
 
 from bench.datasets.expressions import check_expression
 from bench.errors import BenchError, did_you_mean
+from bench.paths import CARDS_DIR
 from bench.yaml_files import read_mapping
 
 COLUMN_TYPES = ("numerical", "categorical", "ordinal", "datetime")
@@ -27,14 +28,14 @@ OPTIONAL_KEYS = (
 
 
 def cards_dir() -> Path:
-    """The folder holding the shipped cards (``datasets/`` at the repository root).
+    """The folder holding the shipped cards (``bench/datasets/card_files/``, inside the package).
 
     ``BENCH_CARDS_DIR`` overrides it. Example:
         >>> cards_dir().name
-        'datasets'
+        'card_files'
     """
     override = os.environ.get("BENCH_CARDS_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[3] / "datasets"
+    return Path(override) if override else CARDS_DIR
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ def parse_card(raw: dict[str, Any], where: str = "card", path: Path | None = Non
         return tuple(values)
 
     if raw["target"] not in known:
-        raise BenchError(f"{where}: target '{raw['target']}' is not in 'columns'; {did_you_mean(raw['target'], list(columns))}")
+        raise BenchError(f"{where}: target '{raw['target']}' is not in 'columns'; "
+                         f"{did_you_mean(raw['target'], list(columns))}")
     derive = _parse_derive(where, raw.get("derive") or {})
     excluded = _parse_excluded(where, known, raw.get("excluded") or {})
     rules = tuple(check_expression(where, f"rules[{i}]", rule, known)
@@ -272,7 +274,7 @@ def _parse_integer(where: str, key: str, kind: str, raw: Any) -> bool:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: c.yaml: columns.n.integer is for numerical columns, not categorical (a categorical or ordinal column's 'values' already say which values it may hold)
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     if not isinstance(raw, bool):
         raise BenchError(f"{where}: {key}.integer must be true or false, got {raw!r}")
     if raw and kind != "numerical":
@@ -346,7 +348,8 @@ def _parse_source_file(where: str, index: int, raw: dict[str, Any]) -> SourceFil
 
 def _parse_sensitive(where: str, known: set[str], column: str, spec: dict[str, Any] | None) -> SensitiveAttribute:
     if column not in known:
-        raise BenchError(f"{where}: sensitive attribute '{column}' is not in 'columns'; {did_you_mean(column, sorted(known))}")
+        raise BenchError(f"{where}: sensitive attribute '{column}' is not in 'columns'; "
+                         f"{did_you_mean(column, sorted(known))}")
     spec = spec or {}
     bins = tuple(float(b) for b in spec.get("bins") or ())
     labels = tuple(str(label) for label in spec.get("labels") or ())
@@ -368,7 +371,7 @@ def _parse_derive(where: str, raw: Any) -> dict[str, str]:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: c.yaml: derive.y '(num > 0).astype(int)' uses a method call ('.astype(...)'), which a card expression cannot contain: write 'num > 0' alone: a true/false result is stored as 0/1, so declare y as {type: categorical, values: [0, 1]}. Allowed: column names, ...
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     if not isinstance(raw, dict):
         raise BenchError(f"{where}: 'derive' must map a column name to an expression over the file's columns")
     return {str(column): check_expression(where, f"derive.{column}", expr, None) for column, expr in raw.items()}

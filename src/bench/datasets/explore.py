@@ -176,11 +176,13 @@ def quasi_identifier_uniqueness(frame: pd.DataFrame, card: DatasetCard, k: int =
 
 
 def is_numeric_kind(series: pd.Series, kind: str) -> bool:
+    """Whether a column is summarised as numbers: a numerical or ordinal card type in a numeric, non-boolean dtype."""
     return kind in ("numerical", "ordinal") and pd.api.types.is_numeric_dtype(series) \
         and not pd.api.types.is_bool_dtype(series)
 
 
 def format_share(share: float) -> str:
+    """A share between 0 and 1 as a percentage with one decimal, e.g. 0.1234 -> ``12.3%``."""
     return f"{100 * share:.1f}%"
 
 

@@ -15,12 +15,19 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bench.datasets.cards import DatasetCard
-from bench.datasets.explore import (SMALL_CELL_K, format_share, is_numeric_kind, is_small, subgroup_table,
-                                    suppress_share, suppressed_label)
+from bench.datasets.explore import (
+    SMALL_CELL_K,
+    format_share,
+    is_numeric_kind,
+    is_small,
+    subgroup_table,
+    suppress_share,
+    suppressed_label,
+)
 from bench.datasets.subgroups import MISSING, OUT_OF_BINS, subgroup_sizes
 from bench.errors import BenchError
-from bench.colours import OKABE_ITO
-from bench.plotting import figure_legend, report_style
+from bench.plotting.colours import OKABE_ITO
+from bench.plotting.style import figure_legend, report_style
 
 TAIL = 0.01
 MAX_BINS = 30

@@ -139,14 +139,15 @@ def _unsupported_call(node: ast.Call) -> tuple[str, str] | None:
 
 
 def check_expression(where: str, key: str, expression: Any, known: Any = None) -> str:
-    """An expression (derive, cleaning, rules) must parse, use only ``ALLOWED_FORMS`` and, with ``known``, known columns.
+    """An expression (derive, cleaning, rules) must parse, use only ``ALLOWED_FORMS`` and, with ``known``, known
+    columns.
 
     Example:
         >>> check_expression("c.yaml", "rules[0]", "totchol > 100", {"age", "totChol"})
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: c.yaml: rules[0] 'totchol > 100' uses unknown column 'totchol': not among the card's columns; did you mean 'totChol'? (choices: age, totChol)
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     if not isinstance(expression, str) or not expression.strip():
         raise BenchError(f"{where}: {key} must be a non-empty expression string, got {expression!r}")
     try:

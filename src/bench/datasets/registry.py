@@ -82,7 +82,7 @@ def check_options(name: str, options: dict[str, Any]) -> None:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: dataset 'user_csv' has no option 'file'; expected one of: card, clean, include_excluded, path
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     accepted = option_names(name)
     unknown = [key for key in options if key not in accepted]
     if unknown:

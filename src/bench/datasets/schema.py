@@ -182,7 +182,8 @@ def check_synthetic(synthetic: pd.DataFrame, card: DatasetCard) -> pd.DataFrame:
         >>> card = parse_card({"name": "t", "family": "other", "title": "t", "licence": "-", "citation": "-",
         ...     "target": "y", "positive_label": 1,
         ...     "columns": {"x": {"type": "numerical", "range": [0, 10]}, "y": "categorical"}})
-        >>> check_synthetic(pd.DataFrame({"x": [1, 50, 2, -3], "y": [0, 1, 0, 1]}), card)[["column", "problem", "share"]]
+        >>> check_synthetic(pd.DataFrame({"x": [1, 50, 2, -3], "y": [0, 1, 0, 1]}), card)[
+        ...     ["column", "problem", "share"]]
           column       problem  share
         0      x  out_of_range    0.5
     """
@@ -202,12 +203,13 @@ def _type_and_value_problems(series: pd.Series, column: str, kind: str, card: Da
     if kind == "numerical" or (kind == "ordinal" and allowed is None):
         numeric, bad = _as_numbers(observed)
         if len(bad):
-            expected = "numbers" if kind == "numerical" else "numbers (an ordinal column without 'values' is ordered by value)"
+            expected = ("numbers" if kind == "numerical"
+                        else "numbers (an ordinal column without 'values' is ordered by value)")
             problems.append(Problem(column, "not_numeric", len(bad), len(bad) / n,
                                     f"{_rows(len(bad), n)} not numbers{_examples(bad, examples)}", expected))
     elif kind == "datetime":
-        parsed = pd.to_datetime(observed, errors="coerce", format="mixed") if not pd.api.types.is_datetime64_any_dtype(observed) \
-            else observed
+        parsed = pd.to_datetime(observed, errors="coerce", format="mixed") \
+            if not pd.api.types.is_datetime64_any_dtype(observed) else observed
         bad = observed[parsed.isna()]
         if len(bad):
             problems.append(Problem(column, "not_datetime", len(bad), len(bad) / n,

@@ -182,7 +182,7 @@ def derive_column(frame: pd.DataFrame, expression: str, what: str) -> pd.Series:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: derive.y: 'nm > 0' uses column 'nm' (did you mean 'num'?), which the file does not have; the file has ['num']
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     unknown = [name for name in expression_columns(expression) if name not in frame.columns]
     if unknown:
         named = ", ".join(quoted_with_guess(name, frame.columns) for name in unknown)
@@ -210,7 +210,7 @@ def missing_columns_message(absent: list[str], present: list[str], card: Dataset
         ...     "target": "y", "positive_label": 1, "columns": {"totchol": "numerical", "y": "categorical"}})
         >>> missing_columns_message(["totchol"], ["totChol", "y"], card, "t.csv")
         "t.csv: column(s) ['totchol'] named in card 't' are missing (did you mean 'totChol' for 'totchol'?); the file has ['totChol', 'y']"
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     guesses = [f"'{close}' for '{name}'" for name in absent if (close := closest(name, present))]
     hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
     return f"{where}: column(s) {absent} named in card '{card.name}' are missing{hint}; the file has {present}"

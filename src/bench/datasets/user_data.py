@@ -138,7 +138,7 @@ def verify_checksum(path: Path, card: DatasetCard) -> None:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: .../ward.csv has sha256 ...; card 'ward' expects 0000...: not the file the card describes
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     source = expected_source(path, card)
     expected = getattr(source, "sha256", None) if source else None
     if not expected:
@@ -177,7 +177,7 @@ def option_path(dataset: str, options: dict[str, Any], key: str) -> Path:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: dataset 'user_csv' needs the option card=/absolute/path (e.g. user_csv[path=/data/ward.csv,card=/data/ward.yaml])
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     value = options.get(key)
     example = f"{dataset}[path=/data/ward.csv,card=/data/ward.yaml]"
     if not isinstance(value, (str, Path)) or not str(value).strip():
@@ -252,8 +252,8 @@ def check_card(card_path: str | Path, file: str | Path | None = None) -> CardChe
         >>> check_card(folder / "bad.yaml", file=folder / "ward.csv").problems  # doctest: +ELLIPSIS
         ["invalid card: .../bad.yaml: target 'Death' is not in 'columns'; did you mean 'death'? (choices: age, death)"]
     """
-    from bench.datasets.schema import card_problems, find_problems
     from bench.datasets.fetch import find_offline
+    from bench.datasets.schema import card_problems, find_problems
     from bench.datasets.tables import prepare_table, read_csv_file
 
     card_path = Path(card_path).expanduser()
@@ -308,7 +308,7 @@ def _read_card_yaml(card_path: Path) -> dict[str, Any]:
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: the YAML does not parse, so the card cannot be checked: .../bad.yaml: not valid YAML: ...
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     try:
         return read_mapping(card_path, "dataset card")
     except BenchError as exc:
@@ -381,5 +381,5 @@ def load_user_csv(card: DatasetCard, path: str = "", clean: bool = True,
                            include_excluded=include_excluded)
 
 
-__all__ = ["CardCheck", "check_card", "check_markdown", "expected_source", "file_sha256", "from_csv", "load_user_csv", "option_path", "read_user_table",
-           "resolve_card", "verify_checksum"]
+__all__ = ["CardCheck", "check_card", "check_markdown", "expected_source", "file_sha256", "from_csv", "load_user_csv",
+           "option_path", "read_user_table", "resolve_card", "verify_checksum"]

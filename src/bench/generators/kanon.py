@@ -7,7 +7,8 @@ scorecard. The algorithm is full-domain generalisation with Sweeney's *Datafly* 
    has a ladder of generalisation levels. Numeric QIs: level 0 is the raw value, level ``l >= 1``
    cuts the value range into intervals of width ``w0 * 2**(l - 1)`` (``w0`` a round number about
    1/64 of the range, at least 1 for integer columns; intervals start at the column's minimum
-   rounded down to ``w0``), the last level is one interval covering the whole range. A generalised value is reported as a representative of its interval (the midpoint,
+   rounded down to ``w0``), the last level is one interval covering the whole range. A generalised
+   value is reported as a representative of its interval (the midpoint,
    or the middle integer for integer columns) so the column stays numeric. Missing values stay
    missing (their own class). Non-numeric QIs: level 0 is the raw value, level 1 is ``"*"``;
 2. while more than ``max_suppression`` of the rows lie in equivalence classes (rows sharing all

@@ -38,7 +38,12 @@ from anonymeter.stats.confidence import success_rate
 from bench.datasets.cards import DatasetCard
 from bench.errors import BenchError
 from bench.metrics.risk_statistics import (
-    ALPHA, attacks_for_power, exceedance_p_value, newcombe_difference, residual_risk, upper_bound,
+    ALPHA,
+    attacks_for_power,
+    exceedance_p_value,
+    newcombe_difference,
+    residual_risk,
+    upper_bound,
 )
 
 CONFIDENCE = 0.95

@@ -14,8 +14,8 @@ from bench.datasets.cards import DatasetCard
 from bench.datasets.splits import Split
 from bench.errors import BenchError
 from bench.metrics import bootstrap
-from bench.metrics.options import resolve_options
 from bench.metrics.models import MODELS, FitFailure, ModelFailed, Prediction, fit_predict_or_failure, labels
+from bench.metrics.options import resolve_options
 from bench.metrics.reference import RealReference, real_reference
 
 

@@ -1,4 +1,4 @@
-"""Cost metrics: what each stage of a cell costs. Declared here; measured by ``bench.cost.measure``."""
+"""Cost metrics: what each stage of a cell costs. Declared here; measured by ``bench.metrics.cost_meter.measure``."""
 
 from __future__ import annotations
 

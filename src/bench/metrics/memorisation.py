@@ -173,7 +173,8 @@ class DistanceSample:
     @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
         """The training rows, every real row never trained on (holdout and control), and the synthetic rows."""
-        return {"train": self.context.split.train, "unseen": unseen_rows(self.context), "synthetic": self.context.synthetic}
+        return {"train": self.context.split.train, "unseen": unseen_rows(self.context),
+                "synthetic": self.context.synthetic}
 
     @cached_property
     def whole(self) -> dict[str, np.ndarray]:
@@ -269,7 +270,8 @@ def membership(context: ScoringContext) -> list[MetricResult | Unavailable]:
         needed = int(round(1 / rate))
         if len(others) < needed:
             results.append(Unavailable(MEMBERSHIP_TPR[key].name, f"a {rate:.1%} false-positive rate needs at least "
-                                                                  f"{needed} rows never trained on, the sample has {len(others)}"))
+                                                                  f"{needed} rows never trained on, the sample has "
+                                                                  f"{len(others)}"))
         else:
             results.append(MetricResult(MEMBERSHIP_TPR[key].name, *tpr_at_fpr(-members, -others, rate)))
     return results

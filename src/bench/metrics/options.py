@@ -45,7 +45,7 @@ def resolve_options(raw: dict[str, Any] | None, where: str = "metric_options") -
         Traceback (most recent call last):
         ...
         bench.errors.BenchError: metric_options: unknown option 'n_atacks'; did you mean 'n_attacks'? (choices: distance_rows, n_attacks, risk_threshold)
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     if raw is not None and not isinstance(raw, dict):
         raise BenchError(f"{where} must be a mapping of option names to values, got {raw!r}")
     raw = dict(raw or {})

@@ -67,7 +67,8 @@ def _similarity(what: str) -> Reader:
 
 
 def _detection(r: MetricResult, _: Results) -> str:
-    return f"a classifier trained to spot synthetic rows reaches AUROC {number(r)} (0.5 = guessing): it {band('detection', r.value)}."
+    return (f"a classifier trained to spot synthetic rows reaches AUROC {number(r)} (0.5 = guessing): "
+            f"it {band('detection', r.value)}.")
 
 
 def _rules(r: MetricResult, results: Results) -> str:
@@ -121,9 +122,10 @@ def _added(kind: str) -> Reader:
 
     Example:
         >>> read = _added("equalized-odds")
-        >>> read(MetricResult("fairness.equalized_odds_added", 0.2, tags={"fairness.equalized_odds_attribute": "sex"}), {})
+        >>> read(MetricResult("fairness.equalized_odds_added", 0.2,
+        ...                   tags={"fairness.equalized_odds_attribute": "sex"}), {})
         'synthesis changes the equalized-odds difference for sex (where the synthetic-data model is least fair) by +0.200: it adds unfairness that the real data does not have.'
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     def read(r: MetricResult, _: Results) -> str:
         attribute = r.tags.get(f"fairness.{kind.replace('-', '_')}_attribute")
         where = f" for {attribute} (where the synthetic-data model is least fair)" if attribute else ""
@@ -135,8 +137,8 @@ def _max_risk(r: MetricResult, _: Results) -> str:
     tags = r.tags
     verdict = tags.get("privacy.verdict", "?")
     attack = tags.get("privacy.max_risk_attack", "an attack")
-    return (f"the attack with the highest upper bound ({attack}) has a residual risk of {number(r)}; verdict against the "
-            f"{tags.get('privacy.risk_threshold', '0.09')} threshold: **{verdict}** "
+    return (f"the attack with the highest upper bound ({attack}) has a residual risk of {number(r)}; "
+            f"verdict against the {tags.get('privacy.risk_threshold', '0.09')} threshold: **{verdict}** "
             f"({tags.get('privacy.verdict_reason', '')}).")
 
 
@@ -201,7 +203,7 @@ def reading(scores: Scorecard, family: str) -> str:
         >>> print(reading(scores, "utility"))
         - **Train on synthetic, test on real**: a random forest trained on the synthetic rows reaches AUROC 0.780 on real patients it never saw; trained on the real rows it reaches 0.830.
         - **Utility gap**: TSTR minus TRTR AUROC is -0.050: for this model the synthetic data is somewhat less useful than the real data.
-    """
+    """  # noqa: E501 - a doctest's expected output, kept whole
     results = scores.by_name()
     lines = [f"- **{label}**: {read(results[name], results)}" for name, (label, read) in READERS.items()
              if name.startswith(f"{family}.") and name in results]

@@ -1,4 +1,5 @@
-"""Clinical plausibility: how many synthetic rows break the card's rules or its whole-number columns, next to the real rows.
+"""Clinical plausibility: how many synthetic rows break the card's rules or its whole-number columns, next to the
+real rows.
 
 The checks are the card's ``rules`` (judged where their columns are observed) and, for each column
 declared ``integer: true``, "<column> is a whole number" (judged where the column holds a number;

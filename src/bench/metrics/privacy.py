@@ -28,7 +28,13 @@ import pandas as pd
 
 from bench.errors import BenchError
 from bench.metrics.attacks import (
-    KNOWLEDGE, AttackOutcome, attack_budget, inference, linkability, linkability_columns, singling_out,
+    KNOWLEDGE,
+    AttackOutcome,
+    attack_budget,
+    inference,
+    linkability,
+    linkability_columns,
+    singling_out,
 )
 from bench.metrics.base import Evaluator, MetricResult, MetricSpec, NotApplicable
 from bench.metrics.context import ScoringContext

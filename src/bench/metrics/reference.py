@@ -66,8 +66,8 @@ def reference_key(split: Split, seed: int) -> str:
     for part in (split.train, split.holdout):
         digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
     digest.update(json.dumps([split.card.columns, split.card.target, str(split.card.positive_label),
-                              list(split.card.rules), list(split.card.integer_columns), seed, REFERENCE_VERSION, sklearn.__version__,
-                              sorted(MODELS)]).encode())
+                              list(split.card.rules), list(split.card.integer_columns), seed, REFERENCE_VERSION,
+                              sklearn.__version__, sorted(MODELS)]).encode())
     return digest.hexdigest()
 
 

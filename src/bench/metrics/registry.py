@@ -21,7 +21,8 @@ EVALUATORS: tuple[Evaluator, ...] = (
     *fairness.EVALUATORS,
     *privacy.EVALUATORS, *memorisation.EVALUATORS,
 )
-# Every number the suite logs has a declared meaning; cost.* is measured by bench.cost, not by an evaluator.
+# Every number the suite logs has a declared meaning; cost.* is measured by bench.metrics.cost_meter, not by an
+# evaluator.
 METRICS: dict[str, MetricSpec] = {**{spec.name: spec for ev in EVALUATORS for spec in ev.produces}, **COST_METRICS}
 DEFAULT_FAMILIES = ("fidelity", "utility", "fairness", "privacy")
 
@@ -95,7 +96,8 @@ def stack_details(scorecards: dict[str, Scorecard], name: str, **columns: object
 
     Example:
         >>> found = MetricResult("privacy.max_risk", 0.1, details=pd.DataFrame({"attack": ["linkability"]}))
-        >>> stack_details({"ctgan": Scorecard([found]), "copy": Scorecard([])}, "privacy.max_risk", seed=0).values.tolist()
+        >>> stack_details({"ctgan": Scorecard([found]), "copy": Scorecard([])}, "privacy.max_risk",
+        ...               seed=0).values.tolist()
         [['linkability', 'ctgan', 0]]
     """
     frames = [card.by_name()[name].details.assign(generator=generator, **columns)
