@@ -211,15 +211,17 @@ ANONYMETER_VERSION = "1.1.0"  # the private functions replaced below are this ve
 def reproducible_anonymeter(seed: int) -> Iterator[None]:
     """Make anonymeter 1.1.0's attacks depend on ``seed`` alone, for the duration of the block.
 
-    Four of its random draws ignore any seed we could pass: targets are drawn with pandas'
+    Five of its random draws ignore any seed we could pass: targets are drawn with pandas'
     ``sample`` from numpy's global generator (seeded here, then restored); the linkability
     baseline uses an unseeded ``np.random.default_rng()``; the singling-out baseline picks values
-    by position from ``df[col].unique()``, whose order polars does not fix (it hashes in parallel);
-    and the singling-out correction for unequal arm sizes samples rows with polars' unseeded
-    ``sample``. The last three private functions are swapped for the same code with a seeded
-    generator and ``unique(maintain_order=True)``. Another anonymeter version is refused, because
+    by position from ``df[col].unique()``, and the univariate attack shuffles predicates listed in
+    the order of ``df.group_by(col)``, two orders polars does not fix (it hashes in parallel, with a
+    seed of its own in each process); and the singling-out correction for unequal arm sizes samples
+    rows with polars' unseeded ``sample``. The last four functions are swapped for the same code with
+    a seeded generator and ``maintain_order=True``. Another anonymeter version is refused, because
     its private functions may differ.
     """
+    import polars as pl
     from anonymeter.evaluators import linkability_evaluator as linking
     from anonymeter.evaluators import singling_out_evaluator as singling
 
@@ -249,14 +251,32 @@ def reproducible_anonymeter(seed: int) -> Iterator[None]:
                 sizes.append(n_rows)
         return np.array(sizes), np.array(successes)
 
-    originals = (linking._random_links, singling._random_queries, singling._measure_queries_success)
-    linking._random_links, singling._random_queries, singling._measure_queries_success = (
-        random_links, random_queries, measure_queries_success)
+    def univariate_queries(df, n_queries, rng):  # noqa: ANN001, ANN202 - anonymeter's signature
+        queries = []
+        for col in df.columns:
+            if df.select(pl.col(col).is_null().sum()).item() == 1:
+                queries.append(pl.col(col).is_null())
+            if df.schema[col].is_numeric() and df[col].drop_nulls().len() > 0:
+                queries.extend([pl.col(col) <= df[col].min(), pl.col(col) >= df[col].max()])
+            rare = df.group_by(col, maintain_order=True).len().filter(pl.col("len") == 1)
+            queries.extend(pl.col(col) == value for value in rare.select(col).to_series().to_list())
+        rng.shuffle(queries)
+        unique = singling.UniqueSinglingOutQueries(max_size=n_queries)
+        unique.check_and_extend(queries, df)
+        return unique.queries
+
+    replaced = ((linking, "_random_links", random_links), (singling, "_random_queries", random_queries),
+                (singling, "_measure_queries_success", measure_queries_success),
+                (singling, "univariate_singling_out_queries", univariate_queries))
+    originals = [(module, name, getattr(module, name)) for module, name, _ in replaced]
+    for module, name, function in replaced:
+        setattr(module, name, function)
     try:
         with seeded_global_rng(seed):
             yield
     finally:
-        linking._random_links, singling._random_queries, singling._measure_queries_success = originals
+        for module, name, function in originals:
+            setattr(module, name, function)
 
 
 def singling_out(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, n_attacks: int, seed: int,
