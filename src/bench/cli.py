@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = data_commands.add_parser(
         "validate", help="check a dataset card and its file; exit 0 clean, 1 problems, 2 unusable input")
     validate.add_argument("card", type=absolute_path,
-                          help="dataset card YAML, e.g. datasets/pima.yaml or your own ward.yaml")
+                          help="dataset card YAML, e.g. src/bench/datasets/card_files/pima.yaml or your own ward.yaml")
     validate.add_argument("--file", type=absolute_path,
                           help="CSV to check (default: the card's source file from the cache or mirror)")
     validate.set_defaults(func=cmd_datasets_validate)

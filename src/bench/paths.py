@@ -6,6 +6,8 @@ Example:
     ('run_cell.ipynb', 'card_files', 'use_cases.yaml')
     >>> RUN_NOTEBOOK.is_file() and (CARDS_DIR / "pima.yaml").is_file() and USE_CASES.is_file()
     True
+    >>> sorted(path.name for path in REPORT_TEMPLATES.glob("*.j2"))
+    ['declaration.html.j2', 'report_page.html.j2', 'tables.html.j2']
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ PACKAGE = Path(str(resources.files("bench")))  # the package is installed unzipp
 RUN_NOTEBOOK = PACKAGE / "sweep" / "run_cell.ipynb"  # the notebook every cell executes
 CARDS_DIR = PACKAGE / "datasets" / "card_files"  # the shipped dataset cards
 USE_CASES = PACKAGE / "report" / "use_cases.yaml"  # the use cases the report ranks generators for
+REPORT_TEMPLATES = PACKAGE / "report" / "templates"  # the Jinja2 templates of the HTML pages
 
 
 def source_checkout() -> Path | None:

@@ -56,10 +56,11 @@ def clean_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "MLFLOW_TRACKING_URI")}
 
 
-def test_the_wheel_holds_the_run_notebook_the_cards_and_the_use_cases(wheel):
+def test_the_wheel_holds_the_run_notebook_the_cards_the_use_cases_and_the_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"bench/sweep/run_cell.ipynb", "bench/datasets/card_files/pima.yaml",
-            "bench/report/use_cases.yaml"} <= names
+            "bench/report/use_cases.yaml", "bench/report/templates/report_page.html.j2",
+            "bench/report/templates/declaration.html.j2"} <= names
     assert not any(name.startswith(("tests/", "notebooks/", "benchmarks/")) for name in names)
 
 

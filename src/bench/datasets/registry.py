@@ -91,7 +91,7 @@ def check_options(name: str, options: dict[str, Any]) -> None:
 
 
 def card_path(name: str, **options: Any) -> Path:
-    """The card file of a dataset: shipped in ``datasets/``, or the ``card`` option of user data.
+    """The card file of a dataset: shipped in ``datasets/card_files/``, or the ``card`` option of user data.
     Options the dataset does not take are refused first, by name.
 
     Example:

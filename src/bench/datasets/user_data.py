@@ -1,6 +1,6 @@
 """Your own data: benchmark a private table (a hospital's ward extract) with the same pipeline as the public ones.
 
-Write a dataset card for the file (same schema as ``datasets/*.yaml``; ``source.files`` may be
+Write a dataset card for the file (same schema as ``bench/datasets/card_files/*.yaml``; ``source.files`` may be
 empty, ``source.read`` applies), then either
 
 * in Python: ``frame, card = from_csv("ward.csv", "ward.yaml")`` and
@@ -29,9 +29,11 @@ import yaml
 
 from bench.datasets import fetch
 from bench.datasets.cards import DatasetCard, SourceFile, load_card, parse_card
+from bench.datasets.explore import rule_violations
 from bench.datasets.expressions import expression_columns
-from bench.datasets.schema import validate_frame
-from bench.datasets.tables import read_table
+from bench.datasets.fetch import find_offline
+from bench.datasets.schema import card_problems, find_problems, validate_frame
+from bench.datasets.tables import prepare_table, read_csv_file, read_table
 from bench.errors import BenchError, quoted_with_guess
 from bench.yaml_files import read_mapping
 
@@ -252,10 +254,6 @@ def check_card(card_path: str | Path, file: str | Path | None = None) -> CardChe
         >>> check_card(folder / "bad.yaml", file=folder / "ward.csv").problems  # doctest: +ELLIPSIS
         ["invalid card: .../bad.yaml: target 'Death' is not in 'columns'; did you mean 'death'? (choices: age, death)"]
     """
-    from bench.datasets.fetch import find_offline
-    from bench.datasets.schema import card_problems, find_problems
-    from bench.datasets.tables import prepare_table, read_csv_file
-
     card_path = Path(card_path).expanduser()
     raw = _read_card_yaml(card_path)  # unusable input: raises
     check = CardCheck(card_path=card_path)
@@ -319,8 +317,6 @@ def _read_card_yaml(card_path: Path) -> dict[str, Any]:
 
 def _check_rules(frame: pd.DataFrame, card: DatasetCard, file_columns: list[str], check: CardCheck) -> None:
     """Note how many rows break each rule; a rule naming a column the table lacks is noted as not checked."""
-    from bench.datasets.explore import rule_violations
-
     runnable = []
     for rule in card.rules:
         absent = [name for name in expression_columns(rule) if name not in frame.columns]

@@ -43,7 +43,7 @@ import pandas as pd
 from bench.datasets.cards import DatasetCard
 from bench.generators.base import Generator, GeneratorError, seeded_order
 from bench.generators.budget import time_limit
-from bench.generators.device import check_device
+from bench.generators.device import check_device, resolve_device
 from bench.generators.discretize import QuantileDiscretizer
 from bench.generators.missingness import MissingnessEncoder
 
@@ -132,8 +132,6 @@ class SynthcityGenerator(Generator):
     def resolved_device(self) -> str | None:
         """The device ``fit`` uses (``auto`` resolved; imports torch only then)."""
         if self.device is not None and self._resolved_device is None:
-            from bench.generators.device import resolve_device
-
             self._resolved_device = resolve_device(self.device)
         return self._resolved_device
 

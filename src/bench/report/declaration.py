@@ -10,18 +10,19 @@ archived as it is; it prints on A4 (the browser's "print to PDF" gives the PDF).
 from __future__ import annotations
 
 import base64
-import html
 import io
 import time
 from pathlib import Path
+from typing import Any, Iterable
 
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from bench.metrics import METRICS
 from bench.metrics.cost import STAGES
 from bench.plotting.style import FAILED_COLOUR, figure_legend, report_style
-from bench.report.page import BASE_STYLE, write_text_atomically
+from bench.report.page import BASE_STYLE, TEMPLATES, TextTable, write_text_atomically
 from bench.tracking.reads import CellRecord, read_cell
 
 HEADLINE_FIDELITY = ("fidelity.univariate_similarity", "fidelity.pair_similarity", "fidelity.detection_auroc",
@@ -78,10 +79,8 @@ def subgroup_figure(subgroups: pd.DataFrame) -> Figure:
     return fig
 
 
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def _table(rows: list[tuple[Any, ...]], header: tuple[str, ...]) -> TextTable:
+    return TextTable(list(header), [[str(cell) for cell in row] for row in rows])
 
 
 def _meaning(name: str) -> str:
@@ -89,79 +88,63 @@ def _meaning(name: str) -> str:
     return f"{spec.arrow} {spec.description}" if spec else ""
 
 
+def _metric_rows(record: CellRecord, names: Iterable[str]) -> list[tuple[str, str, str]]:
+    return [(n, record.value(n), _meaning(n)) for n in names if n in record.metrics]
+
+
+def _attack_table(attacks: pd.DataFrame) -> TextTable:
+    return _table([(a.attack, f"{a.risk:.3f} [{a.risk_ci_low:.3f}, {a.risk_ci_high:.3f}]",
+                    f"{a.upper_bound:.3f}" if "upper_bound" in attacks else "—",
+                    "yes" if a.trusted else "no (no better than guessing)", a.verdict)
+                   for a in attacks.itertuples(index=False)],
+                  ("attack (anonymeter)", "residual risk [95% CI]", "one-sided 95% upper bound", "trusted", "verdict"))
+
+
+def _provenance(record: CellRecord) -> list[tuple[str, str]]:
+    p, t, made = record.params, record.tags, record.provenance
+    return [("run id", record.run_id), ("cell id", t.get("bench.cell_id", "")), ("sweep", t.get("bench.sweep", "")),
+            ("split seed", p.get("split_seed", "")), ("dataset card sha256", record.spec.get("card_sha256", "")),
+            ("git commit", f"{made.get('git.commit', '?')} (dirty: {made.get('git.dirty', '?')})"),
+            *((k.removeprefix("version."), v) for k, v in sorted(made.items()) if k.startswith("version.")),
+            ("python", made.get("python", ""))]
+
+
 def render(record: CellRecord) -> str:
-    """The declaration page of ``record`` as one HTML document."""
+    """The declaration page of ``record`` as one HTML document (``templates/declaration.html.j2``)."""
     p, t = record.params, record.tags
     verdict = t.get("privacy.verdict", "not assessed")
     threshold = float(t.get("privacy.risk_threshold", p.get("metric.risk_threshold", "0.09")))
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Declaration: {html.escape(record.name)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>Synthetic data declaration</h1><p class='lead'><b>{html.escape(p.get('generator_label', '?'))}</b> "
-        f"trained on <b>{html.escape(p.get('dataset_label', '?'))}</b> (seed {html.escape(p.get('seed', '?'))}); "
-        f"cell status {html.escape(t.get('bench.status', '?'))}.</p>",
-        f"<div class='verdict {html.escape(verdict)}'>Privacy verdict: <b>{html.escape(verdict.upper())}</b> "
-        f"against a re-identification risk threshold of {threshold:g}. "
-        f"{html.escape(t.get('privacy.verdict_reason', ''))}</div>",
-        "<h2>1. Utility assessment</h2><h3>Fidelity</h3>",
-        _table([(n, record.value(n), _meaning(n)) for n in HEADLINE_FIDELITY if n in record.metrics],
-               ("metric", "value [95% CI]", "meaning")),
-        "<h3>Train on synthetic, test on real (random forest)</h3>",
-        _table([(m, record.value(f"utility.tstr_{m}"), record.value(f"utility.trtr_{m}")) for m in UTILITY_ROWS
-                if f"utility.tstr_{m}" in record.metrics], ("measure", "TSTR [95% CI]", "TRTR [95% CI]")),
-        f"<p>TSTR − TRTR AUROC: <b>{record.value('utility.tstr_gap')}</b> (0 means the synthetic data trains "
-        f"models as well as the real data).</p>",
-    ]
     subgroups = record.details.get("fairness.worst_subgroup_gap")
-    if subgroups is not None and (subgroups["status"] == "ok").any():
-        figure = _png(subgroup_figure(subgroups))
-        parts.append(f"<h3>Fairness per subgroup</h3><img alt='per-subgroup AUROC' src='{figure}'>")
-    parts.append(_table([(n, record.value(n), _meaning(n)) for n in sorted(record.metrics)
-                         if n.startswith("fairness.") and not n.endswith((".ci_low", ".ci_high"))],
-                        ("fairness metric", "value [95% CI]", "meaning")))
     representation = record.details.get("fairness.representation_ratio_min")
-    if representation is not None:
-        parts.append("<h3>Representation of subgroups (synthetic share / real share)</h3>" + _table(
+    attacks = record.details.get("privacy.max_risk")
+    has_attacks = attacks is not None and len(attacks) > 0
+    return TEMPLATES.get_template("declaration.html.j2").render(
+        name=record.name, style=Markup(STYLE), generator=p.get("generator_label", "?"),
+        dataset=p.get("dataset_label", "?"), seed=p.get("seed", "?"), status=t.get("bench.status", "?"),
+        verdict=verdict, threshold=f"{threshold:g}", verdict_reason=t.get("privacy.verdict_reason", ""),
+        fidelity=_table(_metric_rows(record, HEADLINE_FIDELITY), ("metric", "value [95% CI]", "meaning")),
+        utility=_table([(m, record.value(f"utility.tstr_{m}"), record.value(f"utility.trtr_{m}")) for m in UTILITY_ROWS
+                        if f"utility.tstr_{m}" in record.metrics], ("measure", "TSTR [95% CI]", "TRTR [95% CI]")),
+        tstr_gap=record.value("utility.tstr_gap"),
+        subgroup_png=(_png(subgroup_figure(subgroups))
+                      if subgroups is not None and (subgroups["status"] == "ok").any() else None),
+        fairness=_table(_metric_rows(record, sorted(n for n in record.metrics if n.startswith("fairness.")
+                                                    and not n.endswith((".ci_low", ".ci_high")))),
+                        ("fairness metric", "value [95% CI]", "meaning")),
+        representation=None if representation is None else _table(
             [(r.attribute, r.subgroup, f"{r.real_share:.3f}", f"{r.synthetic_share:.3f}", f"{r.ratio:.2f}")
              for r in representation.itertuples(index=False)],
-            ("attribute", "subgroup", "real share", "synthetic share", "ratio")))
-    parts.append("<h2>2. Privacy assurance</h2>")
-    attacks = record.details.get("privacy.max_risk")
-    if attacks is not None and len(attacks):
-        parts.append(f"<img alt='attack risks' src='{_png(attack_figure(attacks, threshold))}'>"
-                     "<p>Residual risk: the attack's success beyond what the control rows (real patients the "
-                     "generator never saw) allow. Red: the attack fails the threshold. The cell passes when every "
-                     "attack's one-sided 95% upper bound lies below the threshold, and fails when a one-sided test, "
-                     "corrected for the number of attacks (Holm), shows an attack above it; faded: an attack no better "
-                     "than random guessing, which proves nothing either way.</p>")
-        parts.append(_table([(a.attack, f"{a.risk:.3f} [{a.risk_ci_low:.3f}, {a.risk_ci_high:.3f}]",
-                              f"{a.upper_bound:.3f}" if "upper_bound" in attacks else "—",
-                              "yes" if a.trusted else "no (no better than guessing)", a.verdict)
-                             for a in attacks.itertuples(index=False)],
-                            ("attack (anonymeter)", "residual risk [95% CI]", "one-sided 95% upper bound", "trusted",
-                             "verdict")))
-    parts.append("<h3>Memorisation</h3>" + _table(
-        [(n, record.value(n), _meaning(n)) for n in MEMORISATION if n in record.metrics],
-        ("metric", "value [95% CI]", "meaning")))
-    parts.append("<h2>3. Cost</h2>" + _table(
-        [(stage, *(f"{record.metrics[f'cost.{stage}_{q}']:.3g}" if f"cost.{stage}_{q}" in record.metrics else "—"
-                   for q in ("wall_s", "cpu_s", "peak_rss_mb", "energy_kwh", "emissions_g")))
-         for stage in STAGES], ("stage", "wall s", "CPU s", "peak MB", "energy kWh", "g CO2e")))
-    parts.append(f"<p>Energy measured by: {html.escape(t.get('cost.energy_method', 'not measured'))} "
-                 f"(country {html.escape(t.get('cost.co2_country', '?'))}).</p>")
-    settings = [(k, v) for k, v in sorted(p.items()) if k.startswith(("gen.", "metric.", "data."))]
-    provenance = [("run id", record.run_id), ("cell id", t.get("bench.cell_id", "")),
-                  ("sweep", t.get("bench.sweep", "")), ("split seed", p.get("split_seed", "")),
-                  ("dataset card sha256", record.spec.get("card_sha256", "")),
-                  ("git commit", f"{record.provenance.get('git.commit', '?')} (dirty: "
-                                 f"{record.provenance.get('git.dirty', '?')})"),
-                  *((k.removeprefix("version."), v) for k, v in sorted(record.provenance.items())
-                    if k.startswith("version.")), ("python", record.provenance.get("python", ""))]
-    parts.append("<h2>4. Settings and provenance</h2>" + _table(settings, ("setting", "value"))
-                 + _table(provenance, ("what", "value")))
-    parts.append(f"<p class='foot'>Generated {time.strftime('%Y-%m-%d %H:%M')} by health-synth-bench from the "
-                 "MLflow run above. Aggregates only: no real patient row appears on this page.</p></body></html>")
-    return "\n".join(parts)
+            ("attribute", "subgroup", "real share", "synthetic share", "ratio")),
+        attack_png=_png(attack_figure(attacks, threshold)) if has_attacks else None,
+        attacks=_attack_table(attacks) if has_attacks else None,
+        memorisation=_table(_metric_rows(record, MEMORISATION), ("metric", "value [95% CI]", "meaning")),
+        cost=_table([(stage, *(f"{record.metrics[f'cost.{stage}_{q}']:.3g}" if f"cost.{stage}_{q}" in record.metrics
+                               else "—" for q in ("wall_s", "cpu_s", "peak_rss_mb", "energy_kwh", "emissions_g")))
+                     for stage in STAGES], ("stage", "wall s", "CPU s", "peak MB", "energy kWh", "g CO2e")),
+        energy_method=t.get("cost.energy_method", "not measured"), co2_country=t.get("cost.co2_country", "?"),
+        settings=_table([(k, v) for k, v in sorted(p.items()) if k.startswith(("gen.", "metric.", "data."))],
+                        ("setting", "value")),
+        provenance=_table(_provenance(record), ("what", "value")), generated=time.strftime("%Y-%m-%d %H:%M"))
 
 
 STYLE = BASE_STYLE + """

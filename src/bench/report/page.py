@@ -8,15 +8,21 @@ moved or zipped as a whole.
 
 from __future__ import annotations
 
-import html
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from bench.errors import headline
+from bench.paths import REPORT_TEMPLATES
 from bench.report.verdicts import VERDICT_RULE, has_verdicts, unavailable_table, verdict_comparison
 
+TEMPLATES = Environment(loader=FileSystemLoader(REPORT_TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                        keep_trailing_newline=True)
 # The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
 BASE_STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; color: #222; }
@@ -43,49 +49,56 @@ window.addEventListener("load", async () => {
   document.body.dataset.figuresChecked = "true";
 });
 </script>"""
-def _links(paths: list[Path], root: Path) -> str:
-    return " · ".join(f'<a href="{html.escape(p.relative_to(root).as_posix())}">{p.suffix[1:]}</a>' for p in paths)
+@dataclass(frozen=True)
+class TextTable:
+    """A table as the page shows it: column names and rows of text."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, index: bool = True) -> TextTable:
+        """The frame's values as text, its index as the first column when ``index``.
+
+        Example:
+            >>> TextTable.of(pd.DataFrame({"pima": ["1 fail of 1"]}, index=pd.Index(["copy"], name="generator")))
+            TextTable(columns=['generator', 'pima'], rows=[['copy', '1 fail of 1']])
+        """
+        frame = frame.reset_index() if index else frame
+        return cls([str(c) for c in frame.columns], [[str(v) for v in row] for row in frame.itertuples(index=False)])
 
 
-def html_table(table: pd.DataFrame, index: bool = True) -> str:
-    """A plain HTML table of a text DataFrame (escaped), its index as the first column when ``index``.
-
-    Example:
-        >>> html_table(pd.DataFrame({"pima": ["1 fail of 1"]}, index=pd.Index(["copy"], name="generator")))
-        '<table><tr><th>generator</th><th>pima</th></tr><tr><td>copy</td><td>1 fail of 1</td></tr></table>'
-    """
-    frame = table.reset_index() if index else table
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(value))}</td>" for value in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table><tr>{head}</tr>{rows}</table>"
-
-
-def verdict_section(runs: pd.DataFrame) -> str:
-    """The privacy verdicts (generator x dataset) as a page section; '' when no cell scored privacy."""
+def verdict_table(runs: pd.DataFrame) -> TextTable | None:
+    """The privacy verdicts (generator x dataset); None when no cell scored privacy."""
     if not has_verdicts(runs):
-        return ""
-    return (f"<h2>Privacy verdicts</h2><p>Each cell's verdict {html.escape(VERDICT_RULE)}. Table: "
-            "<code>privacy_verdicts</code>.</p>"
-            + html_table(verdict_comparison(runs).rename_axis("generator")))
+        return None
+    return TextTable.of(verdict_comparison(runs).rename_axis("generator"))
 
 
-def unavailable_section(runs: pd.DataFrame) -> str:
-    """The metrics that have no value in some finished cells, with the reason; '' when there are none."""
+def unavailable_summary(runs: pd.DataFrame) -> TextTable | None:
+    """The metrics that have no value in some finished cells, with the reason; None when there are none."""
     table = unavailable_table(runs)
     if table.empty:
-        return ""
+        return None
     grouped = table.groupby(["metric", "status", "reason", "dataset"], sort=True).agg(
         generators=("generator", lambda names: ", ".join(sorted(names))), cells=("cells", "sum")).reset_index()
-    return ("<h2>Metrics without a value</h2><p>These metrics were not computed for the cells counted here, "
-            "so they are missing from the tables and figures above. Per generator: "
-            "<code>unavailable.csv</code>.</p>" + html_table(grouped, index=False))
+    return TextTable.of(grouped, index=False)
+
+
+def _figures(paths: list[Path], files: list[Path], root: Path) -> list[dict[str, Any]]:
+    """Each PNG among ``paths``: its source, its name and links to the other files of the same name."""
+    figures = []
+    for png in sorted(p for p in paths if p.suffix == ".png"):
+        related = sorted(p for p in files if p.stem == png.stem and p != png)
+        figures.append({"src": png.relative_to(root).as_posix(), "stem": png.stem,
+                        "links": [{"href": p.relative_to(root).as_posix(), "label": p.suffix[1:]} for p in related]})
+    return figures
 
 
 def render(results_dir: Path, name: str, sections: list[tuple[str, list[Path]]], runs: pd.DataFrame) -> str:
-    """The page's HTML for the report's ``sections`` (title, files under ``results_dir``), in their order:
-    each section's figures under its title, with links to the files of the same name; the tables no
-    figure shows under "Other tables".
+    """The page's HTML (``templates/report_page.html.j2``) for the report's ``sections`` (title, files under
+    ``results_dir``), in their order: each section's figures under its title, with links to the files of
+    the same name; the tables no figure shows under "Other tables".
 
     Example:
         >>> page = render(Path("r"), "quick", [("Metrics", [Path("r/figures/quick/a.png")])],
@@ -96,42 +109,18 @@ def render(results_dir: Path, name: str, sections: list[tuple[str, list[Path]]],
         True
     """
     files = [p for _, paths in sections for p in paths]
-    by_stem: dict[str, list[Path]] = {}
-    for path in files:
-        by_stem.setdefault(path.stem, []).append(path)
+    shown = [(title, _figures(paths, files, results_dir)) for title, paths in sections]
     failed = runs[runs["status"] != "FINISHED"]
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(name)} report</title>",
-             f"<style>{STYLE}</style></head><body>",
-             f"<h1>Benchmark <code>{html.escape(name)}</code></h1>",
-             f"<p>{len(runs)} cells: {len(runs) - len(failed)} finished, {len(failed)} failed. "
-             f"Built {time.strftime('%Y-%m-%d %H:%M')} from the MLflow store. Every number is an aggregate over "
-             f"seeds or cells; no patient row is shown.</p>"]
-    if len(failed):
-        rows = "".join(f"<tr><td>{html.escape(str(r.cell))}</td><td class='failed'>"
-                       f"{html.escape(headline(str(r.error)) if str(r.error) else 'no error recorded')}</td></tr>"
-                       for r in failed.itertuples())
-        parts.append(f"<h2>Failed cells</h2><table><tr><th>cell</th><th>error</th></tr>{rows}</table>")
-    parts.append(verdict_section(runs))
-    for title, paths in sections:
-        figures = sorted(p for p in paths if p.suffix == ".png")
-        if not figures:
-            continue
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        for png in figures:
-            related = sorted(p for p in by_stem.get(png.stem, []) if p != png)
-            source = html.escape(png.relative_to(results_dir).as_posix())
-            parts.append(f"<figure><a href='{source}'><img src=\"{source}\" alt='{html.escape(png.stem)}' "
-                         f"loading='lazy'></a><figcaption><code>{html.escape(png.stem)}</code>: "
-                         f"{_links(related, results_dir)}</figcaption></figure>")
-    parts.append(unavailable_section(runs))
-    tables = sorted(p for p in files if p.suffix in (".csv", ".md", ".tex") and p.stem not in
-                    {f.stem for f in files if f.suffix == ".png"})
-    if tables:
-        parts.append("<h2>Other tables</h2><ul>" + "".join(
-            f"<li><a href='{html.escape(p.relative_to(results_dir).as_posix())}'>"
-            f"{html.escape(p.name)}</a></li>" for p in tables) + "</ul>")
-    parts.append(f"{FIGURE_CHECK}</body></html>")
-    return "\n".join(parts)
+    figure_stems = {f.stem for f in files if f.suffix == ".png"}
+    tables = sorted(p for p in files if p.suffix in (".csv", ".md", ".tex") and p.stem not in figure_stems)
+    return TEMPLATES.get_template("report_page.html.j2").render(
+        name=name, style=Markup(STYLE), figure_check=Markup(FIGURE_CHECK), n_cells=len(runs),
+        built=time.strftime("%Y-%m-%d %H:%M"), verdict_rule=VERDICT_RULE,
+        failed=[(str(r.cell), headline(str(r.error)) if str(r.error) else "no error recorded")
+                for r in failed.itertuples()],
+        verdicts=verdict_table(runs), unavailable=unavailable_summary(runs),
+        sections=[{"title": title, "figures": figures} for title, figures in shown if figures],
+        tables=[{"href": p.relative_to(results_dir).as_posix(), "name": p.name} for p in tables])
 
 
 def write_text_atomically(path: Path, text: str) -> Path:

@@ -6,7 +6,8 @@ start, so an interrupted sweep leaves no unstarted runs behind), and ``finish(jo
 records the outcome; the executed notebook is then at ``job.output``. At most ``workers`` cells
 are in flight at once. Ctrl-C stops the cells in flight (FAILED, "Interrupted") and starts no more.
 
-Explicit registry: ``EXECUTORS`` maps the ``--executor`` names to their classes.
+Every executor satisfies the ``Executor`` protocol; the explicit registry ``EXECUTORS`` maps the
+``--executor`` names to their classes.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
-from bench.errors import BenchError
+from bench.errors import BenchError, did_you_mean
 from bench.sweep.kernels.watchdog import abort_all
 from bench.sweep.notebook_job import Job, execute, prestart
 
@@ -32,6 +33,24 @@ INTERRUPTED = "Interrupted: the sweep was stopped (Ctrl-C) while this cell ran"
 # Environment a Ray worker needs to load the same data the driver would (mirror, cache, country of the
 # energy figures) and to find the tracking server.
 FORWARDED_ENV = ("BENCH_DATA_MIRROR", "BENCH_DATA_CACHE", "BENCH_CO2_COUNTRY", "MLFLOW_TRACKING_URI", "MPLBACKEND")
+
+
+class Executor(Protocol):
+    """What the runner asks of a place to run cells."""
+
+    name: str
+
+    def cpus(self) -> int:
+        """CPUs the cells can use: this machine's, or the Ray cluster's."""
+
+    def prepare(self, threads: int | None) -> None:
+        """Get ready for cells capped at ``threads`` (warm kernels) while the runner sets up."""
+
+    def run(self, cells: list[Cell], workers: int, threads: int, start: Start, finish: Finish) -> None:
+        """Run ``cells``, at most ``workers`` at once, calling ``start`` before and ``finish`` after each."""
+
+    def close(self) -> None:
+        """Release what ``prepare`` and ``run`` started."""
 
 
 def _result(future: Future) -> None:
@@ -70,7 +89,7 @@ class LocalExecutor:
         return os.cpu_count() or 1
 
     def prepare(self, threads: int | None) -> None:
-        """Warm the kernels of cells capped at ``threads`` ahead of the first cell (``execution.prestart``)."""
+        """Warm the kernels of cells capped at ``threads`` ahead of the first cell (``notebook_job.prestart``)."""
         prestart(threads)
 
     def run(self, cells: list[Cell], workers: int, threads: int, start: Start, finish: Finish) -> None:
@@ -168,10 +187,10 @@ class RayExecutor:
             ray.shutdown()
 
 
-EXECUTORS: dict[str, type] = {"local": LocalExecutor, "ray": RayExecutor}  # keys: config.EXECUTOR_NAMES
+EXECUTORS: dict[str, type[Executor]] = {"local": LocalExecutor, "ray": RayExecutor}  # keys: config.EXECUTOR_NAMES
 
 
-def create(name: str, address: str | None = None) -> LocalExecutor | RayExecutor:
+def create(name: str, address: str | None = None) -> Executor:
     """The executor called ``name`` (see ``EXECUTORS``).
 
     Example:
@@ -179,10 +198,8 @@ def create(name: str, address: str | None = None) -> LocalExecutor | RayExecutor
         'local'
     """
     if name not in EXECUTORS:
-        from bench.errors import did_you_mean
-
         raise BenchError(f"unknown executor '{name}'; {did_you_mean(name, list(EXECUTORS))}")
     return EXECUTORS[name](address=address)
 
 
-__all__ = ["EXECUTORS", "LocalExecutor", "RayExecutor", "create", "run_to_bytes"]
+__all__ = ["EXECUTORS", "Executor", "LocalExecutor", "RayExecutor", "create", "run_to_bytes"]
