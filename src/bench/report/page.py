@@ -21,6 +21,8 @@ from bench.errors import headline
 from bench.paths import REPORT_TEMPLATES
 from bench.report.verdicts import VERDICT_RULE, has_verdicts, unavailable_table, verdict_comparison
 
+# The suite's two HTML pages (this one and the declaration) are templates in report/templates: autoescaped, and
+# a name the template uses but the code does not pass is an error, never an empty string.
 TEMPLATES = Environment(loader=FileSystemLoader(REPORT_TEMPLATES), autoescape=True, undefined=StrictUndefined,
                         keep_trailing_newline=True)
 # The suite's HTML pages share this; each adds its own width and parts (see ``declaration.STYLE``).
