@@ -1,8 +1,8 @@
 """The ``bench`` command line: list what is registered, run a benchmark file, build the report.
 
 Argument parsing and printing only: each command imports the layer that does its work when it runs
-(not at the top), so that ``bench --help`` and the listing commands start in a fraction of a second
-instead of loading the sweep and report layers, MLflow and matplotlib.
+(not at the top), so that ``bench --help`` and the listing commands do not load MLflow, matplotlib,
+the scorecards and the report (``tests/unit/test_cli_startup.py`` checks it).
 
 Example:
     $ bench run benchmarks/quick.yaml

@@ -26,10 +26,8 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from bench.paths import RUN_NOTEBOOK
-from bench.sweep import outbox
 from bench.sweep.kernels import forked_kernels
 from bench.sweep.kernels.watchdog import CellWatchdog, Limits, watched_kernel_manager
-from bench.tracking import writes
 
 if TYPE_CHECKING:
     from bench.sweep.config import Cell
@@ -224,6 +222,11 @@ def log_outbox(job: Job, box: Path) -> str:
 
     Only when the job has a run: a notebook run without one (a hand-run notebook) logs nothing.
     """
+    # Imported here, not at the top: the outbox pulls in the metrics package and MLflow's writer, which
+    # `bench --help` and the runner's start (both import this module through the executors) do not need.
+    from bench.sweep import outbox
+    from bench.tracking import writes
+
     if not job.run_id:
         return ""
     try:
