@@ -25,6 +25,7 @@ import tempfile
 import time
 from io import BytesIO
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -63,6 +64,16 @@ def cells(results: Path) -> pd.DataFrame:
     return runs.set_index("cell").sort_index()
 
 
+def compared_metrics(columns: Iterable[str]) -> list[str]:
+    """The metric columns the check compares: every metric (a dotted name) but ``cost.*``.
+
+    Example:
+        >>> compared_metrics(["x.m", "cost.fit_wall_s", "status"])
+        ['x.m']
+    """
+    return [c for c in columns if "." in c and not c.startswith("cost.")]
+
+
 def differences(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, str, str, str]]:
     """``(cell, column, before, after)`` for every compared value that is not the same in both tables.
 
@@ -72,13 +83,13 @@ def differences(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, st
         ([], [('c', 'x.m', '0.5', '0.6')])
     """
     found = []
+    columns = sorted(compared_metrics(set(before.columns) | set(after.columns)) + [
+        c for c in COMPARED_TAGS if c in before.columns or c in after.columns])
     for cell in sorted(set(before.index) | set(after.index)):
         if cell not in before.index or cell not in after.index:
             found.append((cell, "(the cell)", str(cell in before.index), str(cell in after.index)))
             continue
-        columns = {c for c in set(before.columns) | set(after.columns)
-                   if "." in c and not c.startswith("cost.") or c in COMPARED_TAGS}
-        for column in sorted(columns):
+        for column in columns:
             old, new = before.loc[cell].get(column), after.loc[cell].get(column)
             both_missing = all(v is None or isinstance(v, float) and math.isnan(v) for v in (old, new))
             if not both_missing and old != new:
@@ -100,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         old_s = run_sweep(old_tree, args.file, Path(tmp) / "before")
         new_s = run_sweep(REPO, args.file, Path(tmp) / "after")
         before, after = cells(Path(tmp) / "before"), cells(Path(tmp) / "after")
-    compared = sum(1 for c in after.columns if "." in c and not c.startswith("cost.")) * len(after)
+    compared = len(compared_metrics(after.columns)) * len(after)
     overhead = [frame.get("cost.harness_overhead_s", pd.Series(dtype=float)) for frame in (before, after)]
     print_table(("", "before", "after"), [
         ("cells finished", str((before["status"] == "FINISHED").sum()), str((after["status"] == "FINISHED").sum())),

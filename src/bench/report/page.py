@@ -87,11 +87,11 @@ def unavailable_summary(runs: pd.DataFrame) -> TextTable | None:
     return TextTable.of(grouped, index=False)
 
 
-def _figures(paths: list[Path], files: list[Path], root: Path) -> list[dict[str, Any]]:
+def _figures(paths: list[Path], by_stem: dict[str, list[Path]], root: Path) -> list[dict[str, Any]]:
     """Each PNG among ``paths``: its source, its name and links to the other files of the same name."""
     figures = []
     for png in sorted(p for p in paths if p.suffix == ".png"):
-        related = sorted(p for p in files if p.stem == png.stem and p != png)
+        related = sorted(p for p in by_stem[png.stem] if p != png)
         figures.append({"src": png.relative_to(root).as_posix(), "stem": png.stem,
                         "links": [{"href": p.relative_to(root).as_posix(), "label": p.suffix[1:]} for p in related]})
     return figures
@@ -111,10 +111,13 @@ def render(results_dir: Path, name: str, sections: list[tuple[str, list[Path]]],
         True
     """
     files = [p for _, paths in sections for p in paths]
-    shown = [(title, _figures(paths, files, results_dir)) for title, paths in sections]
+    by_stem: dict[str, list[Path]] = {}
+    for path in files:
+        by_stem.setdefault(path.stem, []).append(path)
+    shown = [(title, _figures(paths, by_stem, results_dir)) for title, paths in sections]
     failed = runs[runs["status"] != "FINISHED"]
-    figure_stems = {f.stem for f in files if f.suffix == ".png"}
-    tables = sorted(p for p in files if p.suffix in (".csv", ".md", ".tex") and p.stem not in figure_stems)
+    tables = sorted(p for p in files if p.suffix in (".csv", ".md", ".tex")
+                    and not any(f.suffix == ".png" for f in by_stem[p.stem]))
     return TEMPLATES.get_template("report_page.html.j2").render(
         name=name, style=Markup(STYLE), figure_check=Markup(FIGURE_CHECK), n_cells=len(runs),
         built=time.strftime("%Y-%m-%d %H:%M"), verdict_rule=VERDICT_RULE,
